@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs, only when missing, the Debian packages qlower needs to build, test,
+# benchmark and fuzz. As root it runs apt-get; as another user it prints the
+# exact command to run and exits non-zero.
+set -euo pipefail
+
+packages=(
+  g++ clang-16 libclang-rt-16-dev cmake ninja-build pkg-config
+  libboost-dev libxsimd-dev catch2 librapidcheck-dev libbenchmark-dev
+  nlohmann-json3-dev libcli11-dev graphviz
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+command="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+  echo "setup: missing packages: ${missing[*]}" >&2
+  echo "setup: run as root:  $command" >&2
+  exit 1
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
