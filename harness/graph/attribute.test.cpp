@@ -35,7 +35,7 @@ TEST_CASE("as_int_list reads only lists of ints", "[graph][attribute]") {
   CHECK(attribute(attribute::list{0, 2, 1}).as_int_list() == std::vector<std::int64_t>{0, 2, 1});
   CHECK(attribute(attribute::list{}).as_int_list() == std::vector<std::int64_t>{});
   CHECK_FALSE(attribute(attribute::list{0, 2.0}).as_int_list().has_value());
-  CHECK_FALSE(attribute(attribute::list{attribute::list{1}}).as_int_list().has_value());
+  CHECK_FALSE(attribute(attribute::list{attribute(attribute::list{1})}).as_int_list().has_value());
   CHECK_FALSE(attribute(1).as_int_list().has_value());
 }
 
