@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs the headers, an exported CMake package and a pkg-config file, all
 # architecture-independent because the library is header-only.
-include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(QLOWER_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_DATADIR}/cmake/qlower")

@@ -119,7 +119,7 @@ inline rc::Gen<plain_graph> any_graph(int max_nodes = 300) {
     std::vector<node_index> multi_output;
     for (int i = 0; i < count; ++i) {
       node n;
-      n.id = "n" + std::to_string(i) + *text();
+      n.id = "n" + std::to_string(i) + "|" + *text();  // "|" never occurs in text(): ids stay unique
       const int kind = *rc::gen::inRange(0, 10);
       if (i == 0 || kind == 0) {
         n.op = "input";
