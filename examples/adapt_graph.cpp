@@ -32,19 +32,26 @@ class my_compiler_view {
       for (const my_compiler::operation* operand : ops[n].operands) {
         const auto input = static_cast<qlower::graph::node_index>(operand - ops.data());
         inputs_[n].push_back(input);
-        if (users_[input].empty() || users_[input].back() != n) users_[input].push_back(n);
+        if (users_[input].empty() || users_[input].back() != n)
+          users_[input].push_back(n);
       }
     }
     outputs_.push_back(static_cast<qlower::graph::node_index>(ops.size() - 1));
   }
 
   std::size_t node_count() const { return ops_.size(); }
-  std::span<const qlower::graph::node_index> inputs(qlower::graph::node_index n) const { return inputs_[n]; }
-  std::span<const qlower::graph::node_index> users(qlower::graph::node_index n) const { return users_[n]; }
+  std::span<const qlower::graph::node_index> inputs(qlower::graph::node_index n) const {
+    return inputs_[n];
+  }
+  std::span<const qlower::graph::node_index> users(qlower::graph::node_index n) const {
+    return users_[n];
+  }
   std::string_view op_name(qlower::graph::node_index n) const { return ops_[n].mnemonic; }
   std::string_view node_name(qlower::graph::node_index n) const { return ops_[n].mnemonic; }
   std::size_t output_count(qlower::graph::node_index) const { return 1; }
-  qlower::dtype output_dtype(qlower::graph::node_index, std::size_t) const { return qlower::dtype::int8; }
+  qlower::dtype output_dtype(qlower::graph::node_index, std::size_t) const {
+    return qlower::dtype::int8;
+  }
   std::span<const std::int64_t> output_dims(qlower::graph::node_index n, std::size_t) const {
     return ops_[n].result_shape;
   }

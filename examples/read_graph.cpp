@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
   const qlower::graph::plain_graph g =
       qlower::graph::io::read_json_file(graphs / "convnext_block.json");
   for (qlower::graph::node_index n = 0; n < g.node_count(); ++n) {
-    if (g.op_name(n) != "aten.moveaxis.int") continue;
+    if (g.op_name(n) != "aten.moveaxis.int")
+      continue;
     const auto* source = g.attribute_of(n, "source");
     std::cout << g.node_name(n) << ": moveaxis source " << *source->as_int() << ", "
               << g.users(n).size() << " user(s)\n";

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What a compiler that consumes qlower does first: include it, read a graph.
-#include <qlower/qlower.hpp>
-
 #include <iostream>
+#include <qlower/qlower.hpp>
 
 int main() {
   const qlower::graph::plain_graph g = qlower::graph::io::read_json(

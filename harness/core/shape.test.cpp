@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "qlower/core/shape.hpp"
 
+#include <rapidcheck/catch.h>
+
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <limits>
-#include <rapidcheck/catch.h>
 #include <vector>
 
 namespace {
@@ -45,16 +46,19 @@ TEST_CASE("checked_mul agrees with 128-bit arithmetic", "[core][shape]") {
                       wide <= std::numeric_limits<std::int64_t>::max();
     const auto product = qlower::checked_mul(a, b);
     RC_ASSERT(product.has_value() == fits);
-    if (fits) RC_ASSERT(static_cast<wide_int>(*product) == wide);
+    if (fits)
+      RC_ASSERT(static_cast<wide_int>(*product) == wide);
   });
   rc::prop("a shape is valid exactly when its 128-bit element count fits",
            [](const std::vector<std::int64_t>& raw) {
              std::vector<std::int64_t> dims;
-             for (std::int64_t d : raw) dims.push_back(d < 0 ? -(d / 2) : d);  // non-negative
+             for (std::int64_t d : raw)
+               dims.push_back(d < 0 ? -(d / 2) : d);  // non-negative
              wide_int count = 1;
              bool fits = true;
              for (std::int64_t d : dims) {
-               if (!fits) break;
+               if (!fits)
+                 break;
                count *= d;
                fits = count <= std::numeric_limits<std::int64_t>::max();
              }

@@ -26,7 +26,8 @@ TEST_CASE("schema forms accept exactly their JSON kinds", "[graph][attribute_sch
 }
 
 TEST_CASE("forms describe themselves for error messages", "[graph][attribute_schema]") {
-  CHECK(qlower::graph::describe(attribute_form::integer | attribute_form::int_list) == "int or int[]");
+  CHECK(qlower::graph::describe(attribute_form::integer | attribute_form::int_list) ==
+        "int or int[]");
   CHECK(qlower::graph::describe(attribute_form::null) == "null");
 }
 

@@ -31,7 +31,9 @@ struct foreign_ir {
   std::size_t output_count(node_index) const { return 1; }
   qlower::dtype output_dtype(node_index, std::size_t) const { return qlower::dtype::int8; }
   std::span<const std::int64_t> output_dims(node_index n, std::size_t) const { return ops[n].dims; }
-  const qlower::graph::attribute* attribute_of(node_index, std::string_view) const { return nullptr; }
+  const qlower::graph::attribute* attribute_of(node_index, std::string_view) const {
+    return nullptr;
+  }
   std::span<const node_index> graph_outputs() const { return results; }
 };
 static_assert(qlower::graph::graph<foreign_ir>);

@@ -5,10 +5,11 @@
 // getitems, absent optional inputs, attributes of every JSON kind, known ops
 // with schema-correct attributes, unknown ops, constants with data.
 
+#include <rapidcheck.h>
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <rapidcheck.h>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,13 +30,27 @@ using graph::plain_graph;
 
 /// Strings that stress escaping: quotes, backslashes, control characters, non-ASCII.
 inline rc::Gen<std::string> text() {
-  static const std::vector<std::string> pieces{"a", "Z", "0", "_", ".", " ", "\"", "\\", "/",
-                                               "\n", "\t", "\x01", "\xc3\xa9", "\xe2\x86\x92",
-                                               "\xf0\x9f\x98\x80", "x-"};
+  static const std::vector<std::string> pieces{"a",
+                                               "Z",
+                                               "0",
+                                               "_",
+                                               ".",
+                                               " ",
+                                               "\"",
+                                               "\\",
+                                               "/",
+                                               "\n",
+                                               "\t",
+                                               "\x01",
+                                               "\xc3\xa9",
+                                               "\xe2\x86\x92",
+                                               "\xf0\x9f\x98\x80",
+                                               "x-"};
   return rc::gen::map(rc::gen::container<std::vector<std::string>>(rc::gen::elementOf(pieces)),
                       [](const std::vector<std::string>& parts) {
                         std::string joined;
-                        for (const std::string& part : parts) joined += part;
+                        for (const std::string& part : parts)
+                          joined += part;
                         return joined;
                       });
 }
@@ -48,42 +63,54 @@ inline rc::Gen<double> finite_double() {
 inline rc::Gen<attribute> any_attribute(int depth = 3) {
   using pair = std::pair<std::size_t, rc::Gen<attribute>>;
   const pair null{1, rc::gen::just(attribute(nullptr))};
-  const pair boolean{2, rc::gen::map(rc::gen::arbitrary<bool>(), [](bool v) { return attribute(v); })};
+  const pair boolean{2,
+                     rc::gen::map(rc::gen::arbitrary<bool>(), [](bool v) { return attribute(v); })};
   const pair integer{3, rc::gen::map(rc::gen::arbitrary<std::int64_t>(),
                                      [](std::int64_t v) { return attribute(v); })};
   const pair number{2, rc::gen::map(finite_double(), [](double v) { return attribute(v); })};
   const pair string{2, rc::gen::map(text(), [](std::string v) { return attribute(std::move(v)); })};
-  if (depth <= 0) return rc::gen::weightedOneOf<attribute>({null, boolean, integer, number, string});
-  const pair list{2, rc::gen::map(rc::gen::container<std::vector<attribute>>(rc::gen::resize(
-                                      6, rc::gen::lazy([depth] { return any_attribute(depth - 1); }))),
-                                  [](attribute::list items) { return attribute(std::move(items)); })};
+  if (depth <= 0)
+    return rc::gen::weightedOneOf<attribute>({null, boolean, integer, number, string});
+  const pair list{2,
+                  rc::gen::map(rc::gen::container<std::vector<attribute>>(rc::gen::resize(
+                                   6, rc::gen::lazy([depth] { return any_attribute(depth - 1); }))),
+                               [](attribute::list items) { return attribute(std::move(items)); })};
   return rc::gen::weightedOneOf<attribute>({null, boolean, integer, number, string, list});
 }
 
 /// A value of one of the forms in `forms`, so that a schema check accepts it.
 inline attribute attribute_of_form(attribute_form forms) {
   std::vector<attribute_form> options;
-  for (attribute_form form : {attribute_form::null, attribute_form::boolean, attribute_form::integer,
-                              attribute_form::number, attribute_form::string,
-                              attribute_form::int_list, attribute_form::number_list}) {
-    if (graph::allows(forms, form)) options.push_back(form);
+  for (attribute_form form :
+       {attribute_form::null, attribute_form::boolean, attribute_form::integer,
+        attribute_form::number, attribute_form::string, attribute_form::int_list,
+        attribute_form::number_list}) {
+    if (graph::allows(forms, form))
+      options.push_back(form);
   }
   switch (*rc::gen::elementOf(options)) {
-    case attribute_form::null: return attribute(nullptr);
-    case attribute_form::boolean: return attribute(*rc::gen::arbitrary<bool>());
-    case attribute_form::integer: return attribute(*rc::gen::inRange<std::int64_t>(-8, 8));
-    case attribute_form::number: return attribute(*finite_double());
-    case attribute_form::string: return attribute(*text());
+    case attribute_form::null:
+      return attribute(nullptr);
+    case attribute_form::boolean:
+      return attribute(*rc::gen::arbitrary<bool>());
+    case attribute_form::integer:
+      return attribute(*rc::gen::inRange<std::int64_t>(-8, 8));
+    case attribute_form::number:
+      return attribute(*finite_double());
+    case attribute_form::string:
+      return attribute(*text());
     case attribute_form::int_list: {
       attribute::list items;
-      for (std::int64_t v : *rc::gen::container<std::vector<std::int64_t>>(rc::gen::inRange<std::int64_t>(-4, 8))) {
+      for (std::int64_t v :
+           *rc::gen::container<std::vector<std::int64_t>>(rc::gen::inRange<std::int64_t>(-4, 8))) {
         items.emplace_back(v);
       }
       return attribute(std::move(items));
     }
     case attribute_form::number_list: {
       attribute::list items;
-      for (double v : *rc::gen::container<std::vector<double>>(finite_double())) items.emplace_back(v);
+      for (double v : *rc::gen::container<std::vector<double>>(finite_double()))
+        items.emplace_back(v);
       return attribute(std::move(items));
     }
   }
@@ -94,7 +121,8 @@ inline graph::tensor_type any_tensor_type() {
   const dtype type = *rc::gen::elementOf(all_dtypes);
   const auto rank = *rc::gen::inRange(0, 5);
   std::vector<std::int64_t> dims;
-  for (int i = 0; i < rank; ++i) dims.push_back(*rc::gen::inRange<std::int64_t>(0, 9));
+  for (int i = 0; i < rank; ++i)
+    dims.push_back(*rc::gen::inRange<std::int64_t>(0, 9));
   return {type, shape(std::move(dims))};
 }
 
@@ -105,9 +133,10 @@ inline graph::const_data data_for(const graph::tensor_type& type) {
   }
   const integer_range range = *range_of(type.type);
   return *rc::gen::container<std::vector<std::int64_t>>(
-      count, rc::gen::oneOf(rc::gen::just(range.min), rc::gen::just(range.max),
-                            rc::gen::inRange<std::int64_t>(std::max<std::int64_t>(range.min, -100),
-                                                           std::min<std::int64_t>(range.max, 100))));
+      count,
+      rc::gen::oneOf(rc::gen::just(range.min), rc::gen::just(range.max),
+                     rc::gen::inRange<std::int64_t>(std::max<std::int64_t>(range.min, -100),
+                                                    std::min<std::int64_t>(range.max, 100))));
 }
 
 /// A valid plain graph of up to `max_nodes` nodes, built through add_node.
@@ -119,7 +148,8 @@ inline rc::Gen<plain_graph> any_graph(int max_nodes = 300) {
     std::vector<node_index> multi_output;
     for (int i = 0; i < count; ++i) {
       node n;
-      n.id = "n" + std::to_string(i) + "|" + *text();  // "|" never occurs in text(): ids stay unique
+      n.id =
+          "n" + std::to_string(i) + "|" + *text();  // "|" never occurs in text(): ids stay unique
       const int kind = *rc::gen::inRange(0, 10);
       if (i == 0 || kind == 0) {
         n.op = "input";
@@ -129,12 +159,13 @@ inline rc::Gen<plain_graph> any_graph(int max_nodes = 300) {
         const node_index source = *rc::gen::elementOf(multi_output);
         n.op = "getitem";
         n.inputs = {source};
-        n.attrs.emplace("index", static_cast<std::int64_t>(*rc::gen::inRange<std::size_t>(
-                                     0, g[source].outputs.size())));
+        n.attrs.emplace("index", static_cast<std::int64_t>(
+                                     *rc::gen::inRange<std::size_t>(0, g[source].outputs.size())));
       } else if (kind <= 6) {
         const auto& spec = *rc::gen::elementOf(graph::detail::known_attribute_specs);
         n.op = std::string(spec.op);
-        if (n.op == "getitem") n.op = "aten.add.Tensor";
+        if (n.op == "getitem")
+          n.op = "aten.add.Tensor";
         for (const auto& other : graph::detail::known_attribute_specs) {
           if (other.op == n.op && *rc::gen::inRange(0, 4) != 0) {
             n.attrs.emplace(std::string(other.name), attribute_of_form(other.forms));
@@ -156,17 +187,19 @@ inline rc::Gen<plain_graph> any_graph(int max_nodes = 300) {
                                  : *rc::gen::inRange<node_index>(0, static_cast<node_index>(i)));
         }
       }
-      const int output_count = n.op == "input" || n.op == "const" || n.op == "getitem" ||
-                                       *rc::gen::inRange(0, 5) != 0
-                                   ? 1
-                                   : *rc::gen::inRange(2, 4);
-      for (int k = 0; k < output_count; ++k) n.outputs.push_back(any_tensor_type());
+      const int output_count =
+          n.op == "input" || n.op == "const" || n.op == "getitem" || *rc::gen::inRange(0, 5) != 0
+              ? 1
+              : *rc::gen::inRange(2, 4);
+      for (int k = 0; k < output_count; ++k)
+        n.outputs.push_back(any_tensor_type());
       if (n.op == "const" && n.outputs.front().dims.element_count() <= 64 &&
           *rc::gen::arbitrary<bool>()) {
         n.data = data_for(n.outputs.front());
       }
       const node_index added = g.add_node(std::move(n));
-      if (output_count > 1) multi_output.push_back(added);
+      if (output_count > 1)
+        multi_output.push_back(added);
     }
     std::vector<node_index> outputs;
     if (count > 0) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "qlower/graph/plain_graph.hpp"
 
-#include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
+
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -48,7 +49,8 @@ TEST_CASE("add_node links users once per user", "[graph][plain_graph]") {
   const node_index z = g.add_node(make("z", "aten.convolution.default", {x, y, no_node}));
   g.set_outputs({z});
   CHECK(g.node_count() == 3);
-  CHECK(std::vector<node_index>(g.users(x).begin(), g.users(x).end()) == std::vector<node_index>{y, z});
+  CHECK(std::vector<node_index>(g.users(x).begin(), g.users(x).end()) ==
+        std::vector<node_index>{y, z});
   CHECK(g.users(z).empty());
   CHECK(g.find("y") == y);
   CHECK_FALSE(g.find("w").has_value());
@@ -65,15 +67,21 @@ TEST_CASE("add_node rejects what would break an invariant, naming node and field
                       graph_errc::duplicate_id, "x", "id");
   require_graph_error([&] { g.add_node(make("", "aten.relu.default", {0})); },
                       graph_errc::missing_id, "", "id");
-  require_graph_error([&] { g.add_node(make("r", "aten.relu.default", {0, 5})); },
-                      graph_errc::dangling_reference, "r", "inputs[1]");
-  require_graph_error([&] { g.add_node(make("c", "const", {0})); }, graph_errc::bad_structure,
-                      "c", "inputs");
+  require_graph_error(
+      [&] {
+        g.add_node(make("r", "aten.relu.default", {0, 5}));
+      },
+      graph_errc::dangling_reference, "r", "inputs[1]");
+  require_graph_error([&] { g.add_node(make("c", "const", {0})); }, graph_errc::bad_structure, "c",
+                      "inputs");
   node no_outputs = make("n", "aten.relu.default", {0});
   no_outputs.outputs.clear();
   require_graph_error([&] { g.add_node(no_outputs); }, graph_errc::bad_structure, "n", "outputs");
-  require_graph_error([&] { g.set_outputs({0, 9}); }, graph_errc::dangling_reference, "",
-                      "outputs[1]");
+  require_graph_error(
+      [&] {
+        g.set_outputs({0, 9});
+      },
+      graph_errc::dangling_reference, "", "outputs[1]");
   CHECK(g.node_count() == 1);  // nothing half-added
 }
 

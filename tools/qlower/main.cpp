@@ -30,7 +30,8 @@ struct info_options {
 
 json summary_as_json(const qlower::graph::graph_summary& summary) {
   json ops = json::object();
-  for (const auto& [op, count] : summary.op_counts) ops[op] = count;
+  for (const auto& [op, count] : summary.op_counts)
+    ops[op] = count;
   json dtypes = json::object();
   for (const auto& [type, count] : summary.dtype_counts) {
     dtypes[std::string(qlower::to_string(type))] = count;
@@ -44,8 +45,10 @@ json summary_as_json(const qlower::graph::graph_summary& summary) {
 
 void print_summary(const std::string& name, const qlower::graph::graph_summary& summary) {
   std::size_t width = 0;
-  for (const auto& [op, count] : summary.op_counts) width = std::max(width, op.size());
-  if (!name.empty()) std::cout << "  name: " << name << '\n';
+  for (const auto& [op, count] : summary.op_counts)
+    width = std::max(width, op.size());
+  if (!name.empty())
+    std::cout << "  name: " << name << '\n';
   std::cout << "  nodes: " << summary.node_count << " (edges " << summary.edge_count
             << ", graph outputs " << summary.graph_output_count << ")\n";
   std::cout << "  ops:\n";
@@ -84,7 +87,8 @@ int run_info(const info_options& options) {
       }
       report["node"] = failure.location().node;
       report["field"] = failure.location().field;
-      if (!options.as_json) std::cout << file << "\n  valid: no (" << failure.what() << ")\n";
+      if (!options.as_json)
+        std::cout << file << "\n  valid: no (" << failure.what() << ")\n";
     }
     reports.push_back(std::move(report));
   }
@@ -97,15 +101,17 @@ int run_info(const info_options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"qlower: reports what a compiler lowering a quantized model to an accelerator "
-               "decides for each op.",
-               "qlower"};
+  CLI::App app{
+      "qlower: reports what a compiler lowering a quantized model to an accelerator "
+      "decides for each op.",
+      "qlower"};
   app.require_subcommand(1);
 
   info_options info;
   CLI::App* info_command =
-      app.add_subcommand("info", "Read graph files (graph-format.md) and print, for each, "
-                                 "whether it is valid, its node count, op histogram and dtypes.");
+      app.add_subcommand("info",
+                         "Read graph files (graph-format.md) and print, for each, "
+                         "whether it is valid, its node count, op histogram and dtypes.");
   info_command->add_option("GRAPH.json", info.files, "Graph files to read")->required();
   info_command->add_flag("--json", info.as_json, "Print one JSON report per file instead of text");
 
@@ -116,7 +122,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : exit_usage;
   }
   try {
-    if (info_command->parsed()) return run_info(info);
+    if (info_command->parsed())
+      return run_info(info);
   } catch (const std::exception& failure) {
     // Only a bug lands here: every bad input is a qlower::error handled above.
     std::cerr << "qlower: internal error: " << failure.what() << '\n';

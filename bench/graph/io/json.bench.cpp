@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reading and writing graph documents, in nodes per second.
 
-#include <benchmark/benchmark.h>
-#include <string>
-
 #include "qlower/graph/io/json.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <string>
 
 namespace {
 
@@ -30,9 +31,11 @@ plain_graph convnext_chain(std::int64_t node_target) {
   node_index x = add("input", {}, activation);
   while (static_cast<std::int64_t>(g.node_count()) < node_target) {
     const node_index w = add("const", {}, qlower::shape{64, 1, 7, 7});
-    const node_index conv = add("aten.convolution.default", {x, w, qlower::graph::no_node}, activation);
+    const node_index conv =
+        add("aten.convolution.default", {x, w, qlower::graph::no_node}, activation);
     const node_index m0 = add("aten.moveaxis.int", {conv}, channels_last);
-    const node_index fc = add("aten.linear.default", {m0, add("const", {}, qlower::shape{64, 64})}, channels_last);
+    const node_index fc =
+        add("aten.linear.default", {m0, add("const", {}, qlower::shape{64, 64})}, channels_last);
     const node_index act = add("aten.relu.default", {fc}, channels_last);
     const node_index m1 = add("aten.moveaxis.int", {act}, activation);
     x = add("aten.add.Tensor", {x, m1}, activation);
@@ -57,7 +60,8 @@ BENCHMARK(graph_json_read)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond
 
 void graph_json_write(benchmark::State& state) {
   const plain_graph g = convnext_chain(state.range(0));
-  for (auto _ : state) benchmark::DoNotOptimize(qlower::graph::io::write_json(g, -1));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(qlower::graph::io::write_json(g, -1));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * g.node_count()));
 }
 BENCHMARK(graph_json_write)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);

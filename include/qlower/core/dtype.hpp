@@ -31,7 +31,9 @@ struct integer_range {
   std::int64_t min;
   std::int64_t max;
 
-  constexpr bool contains(std::int64_t value) const noexcept { return min <= value && value <= max; }
+  constexpr bool contains(std::int64_t value) const noexcept {
+    return min <= value && value <= max;
+  }
   friend constexpr bool operator==(integer_range, integer_range) = default;
 };
 
@@ -65,7 +67,8 @@ inline constexpr std::array<dtype_info, 10> dtype_table{{
 /// Every dtype, in declaration order.
 inline constexpr std::array<dtype, detail::dtype_table.size()> all_dtypes = [] {
   std::array<dtype, detail::dtype_table.size()> result{};
-  for (std::size_t i = 0; i < result.size(); ++i) result[i] = detail::dtype_table[i].type;
+  for (std::size_t i = 0; i < result.size(); ++i)
+    result[i] = detail::dtype_table[i].type;
   return result;
 }();
 
@@ -73,19 +76,32 @@ constexpr const dtype_info& info(dtype type) noexcept {
   return detail::dtype_table[static_cast<std::size_t>(type)];
 }
 
-constexpr std::string_view to_string(dtype type) noexcept { return info(type).name; }
-constexpr std::size_t size_bytes(dtype type) noexcept { return info(type).size_bytes; }
-constexpr bool is_floating_point(dtype type) noexcept { return info(type).is_floating_point; }
-constexpr bool is_integral(dtype type) noexcept { return !info(type).is_floating_point; }
-constexpr bool is_signed(dtype type) noexcept { return info(type).is_signed; }
+constexpr std::string_view to_string(dtype type) noexcept {
+  return info(type).name;
+}
+constexpr std::size_t size_bytes(dtype type) noexcept {
+  return info(type).size_bytes;
+}
+constexpr bool is_floating_point(dtype type) noexcept {
+  return info(type).is_floating_point;
+}
+constexpr bool is_integral(dtype type) noexcept {
+  return !info(type).is_floating_point;
+}
+constexpr bool is_signed(dtype type) noexcept {
+  return info(type).is_signed;
+}
 
 /// The value range of an integer dtype (bool counts as {0, 1}); empty for floats.
-constexpr std::optional<integer_range> range_of(dtype type) noexcept { return info(type).range; }
+constexpr std::optional<integer_range> range_of(dtype type) noexcept {
+  return info(type).range;
+}
 
 /// The dtype PyTorch calls `name` ("float32", not "torch.float32"), if any.
 constexpr std::optional<dtype> dtype_from_name(std::string_view name) noexcept {
   for (const dtype_info& row : detail::dtype_table) {
-    if (row.name == name) return row.type;
+    if (row.name == name)
+      return row.type;
   }
   return std::nullopt;
 }
@@ -95,7 +111,8 @@ constexpr std::optional<dtype> dtype_from_name(std::string_view name) noexcept {
 static_assert(
     [] {
       for (std::size_t i = 0; i < detail::dtype_table.size(); ++i) {
-        if (static_cast<std::size_t>(detail::dtype_table[i].type) != i) return false;
+        if (static_cast<std::size_t>(detail::dtype_table[i].type) != i)
+          return false;
       }
       return true;
     }(),
@@ -103,7 +120,8 @@ static_assert(
 static_assert(
     [] {
       for (const dtype_info& row : detail::dtype_table) {
-        if (row.is_floating_point == row.range.has_value()) return false;
+        if (row.is_floating_point == row.range.has_value())
+          return false;
       }
       return true;
     }(),

@@ -38,9 +38,12 @@ class error : public std::runtime_error {
  private:
   static std::string compose(const std::string& message, const error_location& where) {
     std::string text;
-    if (!where.source.empty()) text += where.source + ": ";
-    if (!where.node.empty()) text += "node '" + where.node + "': ";
-    if (!where.field.empty()) text += "field '" + where.field + "': ";
+    if (!where.source.empty())
+      text += where.source + ": ";
+    if (!where.node.empty())
+      text += "node '" + where.node + "': ";
+    if (!where.field.empty())
+      text += "field '" + where.field + "': ";
     return text + message;
   }
 
@@ -58,38 +61,52 @@ class shape_error : public error {
 /// Why a graph document or a graph was rejected; one value per error class of
 /// graph-format.md, so a caller can branch on the class and a test can check it.
 enum class graph_errc : std::uint8_t {
-  malformed_json,     ///< not JSON at all, or not the expected JSON kind
-  bad_format,         ///< `format` is not "qlower-graph" or `version` is not 1
-  missing_field,      ///< a required field is absent
-  unknown_field,      ///< a field that is neither known nor an `x-` extension
-  wrong_type,         ///< a field of the wrong JSON type
-  missing_id,         ///< a node without a usable `id`
-  duplicate_id,       ///< two nodes with one `id`
-  dangling_reference, ///< an input or output names no node
-  cycle,              ///< the nodes do not form a DAG
-  unknown_dtype,      ///< a dtype name outside graph-format.md's list
-  bad_dimension,      ///< a negative, non-integer or too large dimension
-  bad_attribute,      ///< an attribute of the wrong JSON type for its operator
-  bad_data,           ///< constant data of the wrong length or out of its dtype's range
-  bad_structure,      ///< an input on an input/const node, a getitem index out of range ...
+  malformed_json,      ///< not JSON at all, or not the expected JSON kind
+  bad_format,          ///< `format` is not "qlower-graph" or `version` is not 1
+  missing_field,       ///< a required field is absent
+  unknown_field,       ///< a field that is neither known nor an `x-` extension
+  wrong_type,          ///< a field of the wrong JSON type
+  missing_id,          ///< a node without a usable `id`
+  duplicate_id,        ///< two nodes with one `id`
+  dangling_reference,  ///< an input or output names no node
+  cycle,               ///< the nodes do not form a DAG
+  unknown_dtype,       ///< a dtype name outside graph-format.md's list
+  bad_dimension,       ///< a negative, non-integer or too large dimension
+  bad_attribute,       ///< an attribute of the wrong JSON type for its operator
+  bad_data,            ///< constant data of the wrong length or out of its dtype's range
+  bad_structure,       ///< an input on an input/const node, a getitem index out of range ...
 };
 
 constexpr std::string_view to_string(graph_errc code) noexcept {
   switch (code) {
-    case graph_errc::malformed_json: return "malformed_json";
-    case graph_errc::bad_format: return "bad_format";
-    case graph_errc::missing_field: return "missing_field";
-    case graph_errc::unknown_field: return "unknown_field";
-    case graph_errc::wrong_type: return "wrong_type";
-    case graph_errc::missing_id: return "missing_id";
-    case graph_errc::duplicate_id: return "duplicate_id";
-    case graph_errc::dangling_reference: return "dangling_reference";
-    case graph_errc::cycle: return "cycle";
-    case graph_errc::unknown_dtype: return "unknown_dtype";
-    case graph_errc::bad_dimension: return "bad_dimension";
-    case graph_errc::bad_attribute: return "bad_attribute";
-    case graph_errc::bad_data: return "bad_data";
-    case graph_errc::bad_structure: return "bad_structure";
+    case graph_errc::malformed_json:
+      return "malformed_json";
+    case graph_errc::bad_format:
+      return "bad_format";
+    case graph_errc::missing_field:
+      return "missing_field";
+    case graph_errc::unknown_field:
+      return "unknown_field";
+    case graph_errc::wrong_type:
+      return "wrong_type";
+    case graph_errc::missing_id:
+      return "missing_id";
+    case graph_errc::duplicate_id:
+      return "duplicate_id";
+    case graph_errc::dangling_reference:
+      return "dangling_reference";
+    case graph_errc::cycle:
+      return "cycle";
+    case graph_errc::unknown_dtype:
+      return "unknown_dtype";
+    case graph_errc::bad_dimension:
+      return "bad_dimension";
+    case graph_errc::bad_attribute:
+      return "bad_attribute";
+    case graph_errc::bad_data:
+      return "bad_data";
+    case graph_errc::bad_structure:
+      return "bad_structure";
   }
   return "unknown";
 }

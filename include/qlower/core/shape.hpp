@@ -18,7 +18,8 @@ namespace qlower {
 /// `a * b`, or empty when the product does not fit in int64.
 constexpr std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b) noexcept {
   std::int64_t product = 0;
-  if (__builtin_mul_overflow(a, b, &product)) return std::nullopt;
+  if (__builtin_mul_overflow(a, b, &product))
+    return std::nullopt;
   return product;
 }
 
@@ -60,8 +61,8 @@ class shape {
     const std::optional<std::int64_t> bytes =
         checked_mul(element_count_, static_cast<std::int64_t>(size_bytes(type)));
     if (!bytes) {
-      throw shape_error("byte size of " + to_string() + " in " + std::string(qlower::to_string(type)) +
-                        " overflows int64");
+      throw shape_error("byte size of " + to_string() + " in " +
+                        std::string(qlower::to_string(type)) + " overflows int64");
     }
     return *bytes;
   }
@@ -70,7 +71,8 @@ class shape {
   std::string to_string() const {
     std::string text = "[";
     for (std::size_t i = 0; i < dims_.size(); ++i) {
-      if (i != 0) text += ", ";
+      if (i != 0)
+        text += ", ";
       text += std::to_string(dims_[i]);
     }
     return text + "]";

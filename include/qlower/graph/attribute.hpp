@@ -20,12 +20,18 @@ enum class attribute_kind : std::uint8_t { null, boolean, integer, number, strin
 
 constexpr std::string_view to_string(attribute_kind kind) noexcept {
   switch (kind) {
-    case attribute_kind::null: return "null";
-    case attribute_kind::boolean: return "bool";
-    case attribute_kind::integer: return "int";
-    case attribute_kind::number: return "float";
-    case attribute_kind::string: return "string";
-    case attribute_kind::list: return "list";
+    case attribute_kind::null:
+      return "null";
+    case attribute_kind::boolean:
+      return "bool";
+    case attribute_kind::integer:
+      return "int";
+    case attribute_kind::number:
+      return "float";
+    case attribute_kind::string:
+      return "string";
+    case attribute_kind::list:
+      return "list";
   }
   return "unknown";
 }
@@ -40,8 +46,8 @@ class attribute {
   attribute(std::nullptr_t) {}
   attribute(bool value) : value_(value) {}
   template <std::integral Int>
-    requires(!std::same_as<Int, bool>)
-  attribute(Int value) : value_(static_cast<std::int64_t>(value)) {}
+  requires(!std::same_as<Int, bool>) attribute(Int value)
+      : value_(static_cast<std::int64_t>(value)) {}
   attribute(double value) : value_(value) {}
   attribute(std::string value) : value_(std::move(value)) {}
   attribute(const char* value) : value_(std::string(value)) {}
@@ -59,12 +65,14 @@ class attribute {
   /// The value as a list of ints, if it is one (the form of `dims`, `stride` ...).
   std::optional<std::vector<std::int64_t>> as_int_list() const {
     const list* items = as_list();
-    if (items == nullptr) return std::nullopt;
+    if (items == nullptr)
+      return std::nullopt;
     std::vector<std::int64_t> result;
     result.reserve(items->size());
     for (const attribute& item : *items) {
       const std::int64_t* value = item.as_int();
-      if (value == nullptr) return std::nullopt;
+      if (value == nullptr)
+        return std::nullopt;
       result.push_back(*value);
     }
     return result;

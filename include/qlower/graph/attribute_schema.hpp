@@ -35,11 +35,16 @@ constexpr bool allows(attribute_form set, attribute_form form) noexcept {
 inline bool matches(const attribute& value, attribute_form set) {
   using enum attribute_kind;
   switch (value.kind()) {
-    case null: return allows(set, attribute_form::null);
-    case boolean: return allows(set, attribute_form::boolean);
-    case integer: return allows(set, attribute_form::integer) || allows(set, attribute_form::number);
-    case number: return allows(set, attribute_form::number);
-    case string: return allows(set, attribute_form::string);
+    case null:
+      return allows(set, attribute_form::null);
+    case boolean:
+      return allows(set, attribute_form::boolean);
+    case integer:
+      return allows(set, attribute_form::integer) || allows(set, attribute_form::number);
+    case number:
+      return allows(set, attribute_form::number);
+    case string:
+      return allows(set, attribute_form::string);
     case list: {
       bool all_int = true;
       bool all_number = true;
@@ -67,8 +72,10 @@ inline std::string describe(attribute_form set) {
   }};
   std::string text;
   for (const auto& [form, name] : names) {
-    if (!allows(set, form)) continue;
-    if (!text.empty()) text += " or ";
+    if (!allows(set, form))
+      continue;
+    if (!text.empty())
+      text += " or ";
     text += name;
   }
   return text;
@@ -175,7 +182,8 @@ inline constexpr std::array known_attribute_specs{
 constexpr std::optional<attribute_form> expected_attribute_form(std::string_view op,
                                                                 std::string_view name) noexcept {
   for (const attribute_spec& spec : detail::known_attribute_specs) {
-    if (spec.op == op && spec.name == name) return spec.forms;
+    if (spec.op == op && spec.name == name)
+      return spec.forms;
   }
   return std::nullopt;
 }

@@ -34,21 +34,20 @@ inline constexpr node_index no_node = std::numeric_limits<node_index>::max();
 /// - attribute_of(n, name) is null when node n has no such attribute.
 /// check_graph_laws() checks them at run time on any model.
 template <class G>
-concept graph =
-    requires(const G& g, node_index n, std::size_t k, std::string_view name) {
-      { g.node_count() } -> std::convertible_to<std::size_t>;
-      { g.inputs(n) } -> std::ranges::random_access_range;
-      requires std::convertible_to<std::ranges::range_value_t<decltype(g.inputs(n))>, node_index>;
-      { g.users(n) } -> std::ranges::forward_range;
-      requires std::convertible_to<std::ranges::range_value_t<decltype(g.users(n))>, node_index>;
-      { g.op_name(n) } -> std::convertible_to<std::string_view>;
-      { g.node_name(n) } -> std::convertible_to<std::string_view>;
-      { g.output_count(n) } -> std::convertible_to<std::size_t>;
-      { g.output_dtype(n, k) } -> std::same_as<dtype>;
-      { g.output_dims(n, k) } -> std::ranges::random_access_range;
-      { g.attribute_of(n, name) } -> std::convertible_to<const attribute*>;
-      { g.graph_outputs() } -> std::ranges::forward_range;
-    };
+concept graph = requires(const G& g, node_index n, std::size_t k, std::string_view name) {
+  { g.node_count() } -> std::convertible_to<std::size_t>;
+  { g.inputs(n) } -> std::ranges::random_access_range;
+  requires std::convertible_to<std::ranges::range_value_t<decltype(g.inputs(n))>, node_index>;
+  { g.users(n) } -> std::ranges::forward_range;
+  requires std::convertible_to<std::ranges::range_value_t<decltype(g.users(n))>, node_index>;
+  { g.op_name(n) } -> std::convertible_to<std::string_view>;
+  { g.node_name(n) } -> std::convertible_to<std::string_view>;
+  { g.output_count(n) } -> std::convertible_to<std::size_t>;
+  { g.output_dtype(n, k) } -> std::same_as<dtype>;
+  { g.output_dims(n, k) } -> std::ranges::random_access_range;
+  { g.attribute_of(n, name) } -> std::convertible_to<const attribute*>;
+  { g.graph_outputs() } -> std::ranges::forward_range;
+};
 
 /// Throws graph_error naming the node and the law when `g` breaks a law of the
 /// graph concept; adaptor authors run it in their tests.
@@ -69,7 +68,8 @@ void check_graph_laws(const G& g) {
       }
       if (input != no_node) {
         std::size_t listed = 0;
-        for (node_index user : g.users(input)) listed += user == n ? 1 : 0;
+        for (node_index user : g.users(input))
+          listed += user == n ? 1 : 0;
         if (listed != 1) {
           throw graph_error(graph_errc::bad_structure,
                             "listed " + std::to_string(listed) + " times among the users of '" +
@@ -82,7 +82,8 @@ void check_graph_laws(const G& g) {
     for (node_index user : g.users(n)) {
       bool uses = false;
       if (user < count) {
-        for (node_index input : g.inputs(user)) uses = uses || input == n;
+        for (node_index input : g.inputs(user))
+          uses = uses || input == n;
       }
       if (!uses) {
         throw graph_error(graph_errc::bad_structure,

@@ -94,7 +94,8 @@ class plain_graph {
   /// The index of the node with this id, if any.
   std::optional<node_index> find(std::string_view id) const {
     const auto found = index_of_id_.find(std::string(id));
-    if (found == index_of_id_.end()) return std::nullopt;
+    if (found == index_of_id_.end())
+      return std::nullopt;
     return found->second;
   }
 
@@ -125,23 +126,29 @@ class plain_graph {
 
  private:
   void validate(const node& n) const {
-    if (n.id.empty()) raise(n, graph_errc::missing_id, "empty id", "id");
-    if (index_of_id_.contains(n.id)) raise(n, graph_errc::duplicate_id, "duplicate id", "id");
-    if (n.op.empty()) raise(n, graph_errc::missing_field, "empty op name", "op");
-    if (n.outputs.empty()) raise(n, graph_errc::bad_structure, "a node needs an output", "outputs");
+    if (n.id.empty())
+      raise(n, graph_errc::missing_id, "empty id", "id");
+    if (index_of_id_.contains(n.id))
+      raise(n, graph_errc::duplicate_id, "duplicate id", "id");
+    if (n.op.empty())
+      raise(n, graph_errc::missing_field, "empty op name", "op");
+    if (n.outputs.empty())
+      raise(n, graph_errc::bad_structure, "a node needs an output", "outputs");
     for (std::size_t i = 0; i < n.inputs.size(); ++i) {
       if (n.inputs[i] != no_node && n.inputs[i] >= nodes_.size()) {
         raise(n, graph_errc::dangling_reference,
-             "input index " + std::to_string(n.inputs[i]) + " names no earlier node",
-             "inputs[" + std::to_string(i) + "]");
+              "input index " + std::to_string(n.inputs[i]) + " names no earlier node",
+              "inputs[" + std::to_string(i) + "]");
       }
     }
     const bool is_source = n.op == "input" || n.op == "const";
     if (is_source && !n.inputs.empty()) {
       raise(n, graph_errc::bad_structure, "an " + n.op + " node takes no inputs", "inputs");
     }
-    if (!std::holds_alternative<std::monostate>(n.data)) validate_data(n);
-    if (n.op == "getitem") validate_getitem(n);
+    if (!std::holds_alternative<std::monostate>(n.data))
+      validate_data(n);
+    if (n.op == "getitem")
+      validate_getitem(n);
   }
 
   [[noreturn]] static void raise(const node& n, graph_errc code, std::string message,
@@ -150,8 +157,10 @@ class plain_graph {
   }
 
   void validate_data(const node& n) const {
-    if (n.op != "const") raise(n, graph_errc::bad_structure, "only a const node carries data", "data");
-    if (n.outputs.size() != 1) raise(n, graph_errc::bad_structure, "a const has one output", "outputs");
+    if (n.op != "const")
+      raise(n, graph_errc::bad_structure, "only a const node carries data", "data");
+    if (n.outputs.size() != 1)
+      raise(n, graph_errc::bad_structure, "a const has one output", "outputs");
     const tensor_type& type = n.outputs.front();
     const std::size_t length = std::visit(
         [](const auto& values) -> std::size_t {
@@ -164,26 +173,26 @@ class plain_graph {
         n.data);
     if (length != static_cast<std::uint64_t>(type.dims.element_count())) {
       raise(n, graph_errc::bad_data,
-           std::to_string(length) + " values for shape " + type.dims.to_string() + " of " +
-               std::to_string(type.dims.element_count()) + " elements",
-           "data");
+            std::to_string(length) + " values for shape " + type.dims.to_string() + " of " +
+                std::to_string(type.dims.element_count()) + " elements",
+            "data");
     }
     const auto* integers = std::get_if<std::vector<std::int64_t>>(&n.data);
     if (is_floating_point(type.type) != (integers == nullptr)) {
       raise(n, graph_errc::bad_data,
-           std::string(integers ? "integer" : "floating-point") + " data for a " +
-               std::string(to_string(type.type)) + " const",
-           "data");
+            std::string(integers ? "integer" : "floating-point") + " data for a " +
+                std::string(to_string(type.type)) + " const",
+            "data");
     }
     if (integers != nullptr) {
       const integer_range range = *range_of(type.type);
       for (std::size_t i = 0; i < integers->size(); ++i) {
         if (!range.contains((*integers)[i])) {
           raise(n, graph_errc::bad_data,
-               "value " + std::to_string((*integers)[i]) + " outside " +
-                   std::string(to_string(type.type)) + " range [" + std::to_string(range.min) +
-                   ", " + std::to_string(range.max) + "]",
-               "data[" + std::to_string(i) + "]");
+                "value " + std::to_string((*integers)[i]) + " outside " +
+                    std::string(to_string(type.type)) + " range [" + std::to_string(range.min) +
+                    ", " + std::to_string(range.max) + "]",
+                "data[" + std::to_string(i) + "]");
         }
       }
     }
@@ -192,22 +201,23 @@ class plain_graph {
   void validate_getitem(const node& n) const {
     if (n.inputs.size() != 1 || n.inputs.front() == no_node) {
       raise(n, graph_errc::bad_structure,
-           "a getitem takes exactly one input, got " + std::to_string(n.inputs.size()), "inputs");
+            "a getitem takes exactly one input, got " + std::to_string(n.inputs.size()), "inputs");
     }
     const auto found = n.attrs.find("index");
-    if (found == n.attrs.end()) raise(n, graph_errc::missing_field, "getitem needs an index", "attrs.index");
+    if (found == n.attrs.end())
+      raise(n, graph_errc::missing_field, "getitem needs an index", "attrs.index");
     const std::int64_t* index = found->second.as_int();
     if (index == nullptr) {
       raise(n, graph_errc::bad_attribute,
-           "index must be an int, got " + std::string(to_string(found->second.kind())),
-           "attrs.index");
+            "index must be an int, got " + std::string(to_string(found->second.kind())),
+            "attrs.index");
     }
     const std::size_t available = nodes_[n.inputs.front()].outputs.size();
     if (*index < 0 || static_cast<std::uint64_t>(*index) >= available) {
       raise(n, graph_errc::bad_structure,
-           "index " + std::to_string(*index) + " out of range for '" + nodes_[n.inputs.front()].id +
-               "' with " + std::to_string(available) + " outputs",
-           "attrs.index");
+            "index " + std::to_string(*index) + " out of range for '" +
+                nodes_[n.inputs.front()].id + "' with " + std::to_string(available) + " outputs",
+            "attrs.index");
     }
   }
 

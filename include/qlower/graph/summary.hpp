@@ -35,10 +35,13 @@ graph_summary summarize(const G& g) {
     } else {
       ++found->second;
     }
-    for (node_index input : g.inputs(n)) summary.edge_count += input == no_node ? 0 : 1;
-    for (std::size_t k = 0; k < g.output_count(n); ++k) ++summary.dtype_counts[g.output_dtype(n, k)];
+    for (node_index input : g.inputs(n))
+      summary.edge_count += input == no_node ? 0 : 1;
+    for (std::size_t k = 0; k < g.output_count(n); ++k)
+      ++summary.dtype_counts[g.output_dtype(n, k)];
   }
-  for ([[maybe_unused]] node_index output : g.graph_outputs()) ++summary.graph_output_count;
+  for ([[maybe_unused]] node_index output : g.graph_outputs())
+    ++summary.graph_output_count;
   return summary;
 }
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <queue>
 #include <sstream>
@@ -18,8 +19,6 @@
 #include <utility>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "qlower/core/dtype.hpp"
 #include "qlower/core/error.hpp"
@@ -45,16 +44,22 @@ using json = nlohmann::json;
 /// A short, safe rendering of a JSON value for an error message.
 inline std::string describe(const json& value) {
   switch (value.type()) {
-    case json::value_t::array: return "an array of " + std::to_string(value.size()) + " elements";
-    case json::value_t::object: return "an object of " + std::to_string(value.size()) + " fields";
+    case json::value_t::array:
+      return "an array of " + std::to_string(value.size()) + " elements";
+    case json::value_t::object:
+      return "an object of " + std::to_string(value.size()) + " fields";
     case json::value_t::string: {
       std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-      if (text.size() > 60) text = text.substr(0, 57) + "...\"";
+      if (text.size() > 60)
+        text = text.substr(0, 57) + "...\"";
       return "the string " + text;
     }
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return value.get<bool>() ? "true" : "false";
-    default: return value.dump();
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return value.get<bool>() ? "true" : "false";
+    default:
+      return value.dump();
   }
 }
 
@@ -127,8 +132,9 @@ class reader {
       try {
         index_of_position[position] = graph.add_node(std::move(entry.value));
       } catch (const graph_error& failure) {
-        throw graph_error(failure.code(), failure.message(),
-                          error_location{source_, failure.location().node, failure.location().field});
+        throw graph_error(
+            failure.code(), failure.message(),
+            error_location{source_, failure.location().node, failure.location().field});
       }
     }
 
@@ -172,7 +178,8 @@ class reader {
       }
       return static_cast<std::int64_t>(unsigned_value);
     }
-    if (value.is_number_integer()) return value.get<std::int64_t>();
+    if (value.is_number_integer())
+      return value.get<std::int64_t>();
     return std::nullopt;
   }
 
@@ -194,7 +201,8 @@ class reader {
   void check_fields(const json& object, std::initializer_list<std::string_view> known,
                     const std::string& node, const std::string& prefix) const {
     for (const auto& [key, value] : object.items()) {
-      if (key.starts_with("x-")) continue;
+      if (key.starts_with("x-"))
+        continue;
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         fail(graph_errc::unknown_field, "unknown field (extensions start with \"x-\")", node,
              prefix + key);
@@ -227,7 +235,8 @@ class reader {
     const auto id = entry.find("id");
     if (id == entry.end() || !id->is_string() || id->get<std::string>().empty()) {
       fail(graph_errc::missing_id,
-           id == entry.end() ? "the node has no id" : "expected a non-empty string, got " + describe(*id),
+           id == entry.end() ? "the node has no id"
+                             : "expected a non-empty string, got " + describe(*id),
            anonymous, "id");
     }
     out.id = id->get<std::string>();
@@ -378,8 +387,10 @@ class reader {
   attribute to_attribute(const json& value, const std::string& where, const std::string& field,
                          std::size_t depth) const {
     switch (value.type()) {
-      case json::value_t::null: return attribute(nullptr);
-      case json::value_t::boolean: return attribute(value.get<bool>());
+      case json::value_t::null:
+        return attribute(nullptr);
+      case json::value_t::boolean:
+        return attribute(value.get<bool>());
       case json::value_t::number_integer:
       case json::value_t::number_unsigned: {
         const std::optional<std::int64_t> integer = as_int64(value);
@@ -389,8 +400,10 @@ class reader {
         }
         return attribute(*integer);
       }
-      case json::value_t::number_float: return attribute(value.get<double>());
-      case json::value_t::string: return attribute(value.get<std::string>());
+      case json::value_t::number_float:
+        return attribute(value.get<double>());
+      case json::value_t::string:
+        return attribute(value.get<std::string>());
       case json::value_t::array: {
         if (depth >= max_attribute_depth) {
           fail(graph_errc::bad_attribute,
@@ -416,7 +429,8 @@ class reader {
       const std::optional<attribute_form> forms = expected_attribute_form(out.op, name);
       if (forms && !matches(value, *forms)) {
         fail(graph_errc::bad_attribute,
-             out.op + " expects " + describe(*forms) + ", got " + std::string(to_string(value.kind())),
+             out.op + " expects " + describe(*forms) + ", got " +
+                 std::string(to_string(value.kind())),
              out.id, "attrs." + name);
       }
     }
@@ -451,14 +465,16 @@ class reader {
     std::vector<std::vector<std::size_t>> users(count);
     for (std::size_t i = 0; i < count; ++i) {
       for (node_index input : parsed[i].value.inputs) {
-        if (input == no_node) continue;
+        if (input == no_node)
+          continue;
         ++pending[i];
         users[input].push_back(i);
       }
     }
     std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
     for (std::size_t i = 0; i < count; ++i) {
-      if (pending[i] == 0) ready.push(i);
+      if (pending[i] == 0)
+        ready.push(i);
     }
     std::vector<std::size_t> order;
     order.reserve(count);
@@ -467,10 +483,12 @@ class reader {
       ready.pop();
       order.push_back(next);
       for (std::size_t user : users[next]) {
-        if (--pending[user] == 0) ready.push(user);
+        if (--pending[user] == 0)
+          ready.push(user);
       }
     }
-    if (order.size() != count) report_cycle(parsed, pending);
+    if (order.size() != count)
+      report_cycle(parsed, pending);
     return order;
   }
 
@@ -479,7 +497,8 @@ class reader {
   [[noreturn]] void report_cycle(const std::vector<parsed_node>& parsed,
                                  const std::vector<std::size_t>& pending) const {
     std::size_t current = 0;
-    while (pending[current] == 0) ++current;
+    while (pending[current] == 0)
+      ++current;
     std::vector<std::size_t> step_of(parsed.size(), std::numeric_limits<std::size_t>::max());
     std::vector<std::size_t> path;
     while (step_of[current] == std::numeric_limits<std::size_t>::max()) {
@@ -499,7 +518,8 @@ class reader {
     // Start at the node earliest in the file, so the report does not depend on the walk.
     std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
     std::string text = "cycle: ";
-    for (std::size_t position : cycle) text += "'" + parsed[position].value.id + "' -> ";
+    for (std::size_t position : cycle)
+      text += "'" + parsed[position].value.id + "' -> ";
     text += "'" + parsed[cycle.front()].value.id + "'";
     fail(graph_errc::cycle, text, parsed[cycle.front()].value.id, "inputs");
   }
@@ -510,9 +530,12 @@ class reader {
 inline json attribute_to_json(const attribute& value, const std::string& node,
                               const std::string& field) {
   switch (value.kind()) {
-    case attribute_kind::null: return nullptr;
-    case attribute_kind::boolean: return *value.as_bool();
-    case attribute_kind::integer: return *value.as_int();
+    case attribute_kind::null:
+      return nullptr;
+    case attribute_kind::boolean:
+      return *value.as_bool();
+    case attribute_kind::integer:
+      return *value.as_int();
     case attribute_kind::number: {
       const double number = *value.as_double();
       if (!std::isfinite(number)) {
@@ -522,7 +545,8 @@ inline json attribute_to_json(const attribute& value, const std::string& node,
       }
       return number;
     }
-    case attribute_kind::string: return *value.as_string();
+    case attribute_kind::string:
+      return *value.as_string();
     case attribute_kind::list: {
       json items = json::array();
       const attribute::list& list = *value.as_list();
@@ -537,7 +561,8 @@ inline json attribute_to_json(const attribute& value, const std::string& node,
 
 inline json tensor_type_to_json(const tensor_type& type) {
   json dims = json::array();
-  for (std::int64_t dim : type.dims.dims()) dims.push_back(dim);
+  for (std::int64_t dim : type.dims.dims())
+    dims.push_back(dim);
   return json{{"dtype", std::string(to_string(type.type))}, {"shape", std::move(dims)}};
 }
 
@@ -554,10 +579,12 @@ inline plain_graph read_json(std::string_view text, std::string source = "<memor
 /// Reads the document in `path`; a file that cannot be read is a qlower::error.
 inline plain_graph read_json_file(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw error("cannot open the file", error_location{path.string(), "", ""});
+  if (!file)
+    throw error("cannot open the file", error_location{path.string(), "", ""});
   std::ostringstream text;
   text << file.rdbuf();
-  if (file.bad()) throw error("cannot read the file", error_location{path.string(), "", ""});
+  if (file.bad())
+    throw error("cannot read the file", error_location{path.string(), "", ""});
   return read_json(text.str(), path.string());
 }
 
@@ -591,7 +618,8 @@ inline std::string write_json(const plain_graph& graph, int indent = 1) {
       out["shape"] = std::move(single["shape"]);
     } else {
       json outputs = json::array();
-      for (const tensor_type& type : entry.outputs) outputs.push_back(detail::tensor_type_to_json(type));
+      for (const tensor_type& type : entry.outputs)
+        outputs.push_back(detail::tensor_type_to_json(type));
       out["outputs"] = std::move(outputs);
     }
     if (const auto* integers = std::get_if<std::vector<std::int64_t>>(&entry.data)) {
@@ -610,12 +638,14 @@ inline std::string write_json(const plain_graph& graph, int indent = 1) {
     nodes.push_back(std::move(out));
   }
   json outputs = json::array();
-  for (node_index output : graph.graph_outputs()) outputs.push_back(graph[output].id);
+  for (node_index output : graph.graph_outputs())
+    outputs.push_back(graph[output].id);
 
   json document = json::object();
   document["format"] = json_format_name;
   document["version"] = json_format_version;
-  if (!graph.name().empty()) document["name"] = graph.name();
+  if (!graph.name().empty())
+    document["name"] = graph.name();
   document["nodes"] = std::move(nodes);
   document["outputs"] = std::move(outputs);
   try {
