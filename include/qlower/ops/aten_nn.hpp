@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "qlower/ops/op.hpp"
+#include "qlower/traits/tags.hpp"
+
+/// ATen ops with weights, windows or reductions: convolution, linear,
+/// normalisation, pooling, reductions, softmax, casts, recurrent layers.
+
+namespace qlower::ops::aten {
+
+using traits::qspec;
+using enum traits::qspec_rule;
+
+//===--- Weighted ops: input-act, per-channel weight, int32 bias ---===//
+
+struct conv1d_default : op<"aten.conv1d.default", qspec<weighted>> {};
+struct conv1d_padding : op<"aten.conv1d.padding", qspec<weighted>> {};
+struct conv2d_default : op<"aten.conv2d.default", qspec<weighted>> {};
+struct conv2d_padding : op<"aten.conv2d.padding", qspec<weighted>> {};
+struct conv3d_default : op<"aten.conv3d.default", qspec<weighted>> {};
+struct conv3d_padding : op<"aten.conv3d.padding", qspec<weighted>> {};
+struct conv_transpose2d_input : op<"aten.conv_transpose2d.input", qspec<weighted>> {};
+// The edge-dialect form every conv above lowers to; V2 lists it among the weighted targets.
+struct convolution_default : op<"aten.convolution.default", qspec<weighted>> {};
+struct linear_default : op<"aten.linear.default", qspec<weighted>> {};
+
+// Annotated only after a conv (V1 rows 1-2), never on its own.
+struct batch_norm_default : op<"aten.batch_norm.default"> {};
+struct _native_batch_norm_legit_no_training_default
+    : op<"aten._native_batch_norm_legit_no_training.default"> {};
+
+//===--- Pooling and means: set E, the output shares the producer's spec ---===//
+
+struct avg_pool2d_default : op<"aten.avg_pool2d.default", qspec<pass_through_or_input_act>> {};
+struct max_pool2d_default : op<"aten.max_pool2d.default", qspec<pass_through_or_input_act>> {};
+struct max_pool2d_with_indices_default : op<"aten.max_pool2d_with_indices.default"> {};
+struct adaptive_avg_pool2d_default
+    : op<"aten.adaptive_avg_pool2d.default", qspec<pass_through_or_input_act>> {};
+struct _adaptive_avg_pool2d_default : op<"aten._adaptive_avg_pool2d.default"> {};
+struct mean_default : op<"aten.mean.default", qspec<pass_through_or_input_act>> {};
+struct mean_dim : op<"aten.mean.dim", qspec<pass_through_or_input_act>> {};
+
+//===--- Reductions ---===//
+
+struct sum_dim_IntList : op<"aten.sum.dim_IntList", qspec<independent>> {};
+struct sum_default : op<"aten.sum.default", qspec<independent>> {};
+struct cumsum_default : op<"aten.cumsum.default", qspec<independent>> {};
+// Set D: a max or min of the input stays within its range.
+struct amax_default : op<"aten.amax.default", qspec<pass_through>> {};
+struct amin_default : op<"aten.amin.default", qspec<pass_through>> {};
+struct max_dim : op<"aten.max.dim"> {};  // V1: never annotated
+struct min_dim : op<"aten.min.dim"> {};  // V1: never annotated
+struct argmax_default : op<"aten.argmax.default"> {};
+struct any_default : op<"aten.any.default"> {};
+struct any_dim : op<"aten.any.dim"> {};
+struct any_dims : op<"aten.any.dims"> {};
+struct var_dim : op<"aten.var.dim"> {};
+struct var_correction : op<"aten.var.correction"> {};
+
+//===--- Normalisation and attention: never annotated by V1 ---===//
+
+struct _softmax_default : op<"aten._softmax.default"> {};
+struct softmax_int : op<"aten.softmax.int"> {};
+struct log_softmax_int : op<"aten.log_softmax.int"> {};
+struct _log_softmax_default : op<"aten._log_softmax.default"> {};
+struct layer_norm_default : op<"aten.layer_norm.default"> {};
+struct group_norm_default : op<"aten.group_norm.default"> {};
+struct addmm_default : op<"aten.addmm.default"> {};
+struct matmul_default : op<"aten.matmul.default"> {};
+struct einsum_default : op<"aten.einsum.default"> {};
+struct scaled_dot_product_attention_default
+    : op<"aten.scaled_dot_product_attention.default"> {};
+struct embedding_default : op<"aten.embedding.default"> {};
+struct linalg_vector_norm_default : op<"aten.linalg_vector_norm.default"> {};
+struct cosine_similarity_default : op<"aten.cosine_similarity.default"> {};
+struct lstm_input : op<"aten.lstm.input"> {};
+struct gru_input : op<"aten.gru.input"> {};
+struct rnn_tanh_input : op<"aten.rnn_tanh.input"> {};
+struct rnn_relu_input : op<"aten.rnn_relu.input"> {};
+
+//===--- Sampling ---===//
+
+// V1 row 7: fixed 1/127 qparams on the image and the output.
+struct grid_sampler_default : op<"aten.grid_sampler.default", qspec<fixed>> {};
+struct grid_sampler_2d_default : op<"aten.grid_sampler_2d.default"> {};
+
+//===--- Casts and copies ---===//
+
+// V1 row 19: a fixed scale-1 spec on the output when the input is an integer.
+struct to_dtype : op<"aten.to.dtype", qspec<fixed>> {};
+struct _to_copy_default : op<"aten._to_copy.default"> {};
+struct copy_default : op<"aten.copy.default"> {};
+// V1 row 15 gives copy_ input-acts and an output shared with its source;
+// qlower leaves it float (TODO(#3): model row 15).
+struct copy__default : variant_of<copy_default, variant_kind::inplace, "aten.copy_.default"> {};
+
+//===--- Ranges and constants never annotated by V1 ---===//
+
+struct arange_start_step : op<"aten.arange.start_step"> {};
+struct linspace_default : op<"aten.linspace.default"> {};
+struct eye_default : op<"aten.eye.default"> {};
+
+}  // namespace qlower::ops::aten

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <type_traits>
+
+#include "qlower/core/type_list.hpp"
+#include "qlower/ops/op.hpp"
+#include "qlower/traits/qspec_rule.hpp"
+#include "qlower/traits/tags.hpp"
+
+namespace qlower::traits {
+
+namespace detail {
+template <class T>
+inline constexpr std::optional<qspec_rule> rule_of_tag = std::nullopt;
+template <qspec_rule Rule>
+inline constexpr std::optional<qspec_rule> rule_of_tag<qspec<Rule>> = Rule;
+
+template <class T>
+struct is_qspec_tag : std::bool_constant<rule_of_tag<T>.has_value()> {};
+
+template <class T>
+struct is_decomposition : std::false_type {};
+template <class Target, class Rewrite>
+struct is_decomposition<decomposes_to<Target, Rewrite>> : std::true_type {};
+
+template <class... Ts>
+constexpr std::optional<qspec_rule> first_explicit_rule(type_list<Ts...>) {
+  std::optional<qspec_rule> found;
+  ((found = found ? found : rule_of_tag<Ts>), ...);
+  return found;
+}
+
+template <class List>
+struct first_decomposition {
+  using type = void;
+};
+template <class T, class... Ts>
+struct first_decomposition<type_list<T, Ts...>> {
+  using type = std::conditional_t<is_decomposition<T>::value, T,
+                                  typename first_decomposition<type_list<Ts...>>::type>;
+};
+
+template <class Decomposition>
+struct target_of {
+  using type = typename Decomposition::target;
+};
+template <>
+struct target_of<void> {
+  using type = void;
+};
+
+template <class Op>
+using traits_of = typename ops::declared_traits<ops::canonical_t<Op>>::type;
+}  // namespace detail
+
+/// How many explicit qspec<> tags the canonical op of `Op` lists (at most one is legal).
+template <class Op>
+inline constexpr std::size_t explicit_rule_count_v =
+    count_if_v<detail::is_qspec_tag, detail::traits_of<Op>>;
+
+/// The rule the semantic traits of `Op` imply, ignoring any explicit tag.
+template <class Op>
+constexpr qspec_rule semantic_rule() {
+  if constexpr (ops::has_trait_v<Op, concatenation>) {
+    return qspec_rule::shared_across_inputs;
+  } else if constexpr (ops::has_trait_v<Op, axis_permutation> || ops::has_trait_v<Op, pure_view>) {
+    return qspec_rule::pass_through;
+  } else {
+    return qspec_rule::none;
+  }
+}
+
+/// The quantization-spec rule of `Op` under the Arm V1 table: its explicit
+/// tag if it lists one, else the rule its semantic traits imply. Aliases
+/// answer for their canonical op.
+template <class Op>
+inline constexpr qspec_rule qspec_rule_v =
+    detail::first_explicit_rule(detail::traits_of<Op>{}).value_or(semantic_rule<Op>());
+
+/// The decomposes_to<> tag of `Op`'s canonical op, or void for an op lowered as itself.
+template <class Op>
+using decomposition_t = typename detail::first_decomposition<detail::traits_of<Op>>::type;
+
+/// The op `Op` decomposes to, or void.
+template <class Op>
+using decomposes_to_t = typename detail::target_of<decomposition_t<Op>>::type;
+
+}  // namespace qlower::traits

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace qlower::traits {
+
+/// How a quantizer gives quantization specs to an op's inputs and output: one
+/// value per row of the Arm V1 decision table (arm-quantizer.md 1.1).
+enum class qspec_rule : std::uint8_t {
+  none,                       ///< not annotated: the op runs in float
+  independent,                ///< set A: input-act on the input, a fresh output-act
+  pass_through,               ///< set D: input-act on the input, the output shares it
+  pass_through_or_input_act,  ///< set E: the input shares the producer's spec when it has one
+  shared_across_inputs,       ///< cat-like: every float input and the output share one spec
+  binary,                     ///< add/sub/mul/mm/bmm, minimum/maximum: independent inputs
+  weighted,                   ///< conv/linear: input-act, weight, int32 bias, output-act
+  comparison,                 ///< eq/ge/gt/le/lt.Tensor: shared inputs, bool output unquantized
+  fixed,                      ///< acos/asin/atanh, grid_sampler, to.dtype: fixed input qparams
+  output_only,                ///< full/zeros/ones/fill_/scalar_tensor: an output-act only
+  getitem,                    ///< shares its producer's spec when the producer is annotated
+};
+
+constexpr std::string_view to_string(qspec_rule rule) noexcept {
+  switch (rule) {
+    case qspec_rule::none: return "none";
+    case qspec_rule::independent: return "independent";
+    case qspec_rule::pass_through: return "pass_through";
+    case qspec_rule::pass_through_or_input_act: return "pass_through_or_input_act";
+    case qspec_rule::shared_across_inputs: return "shared_across_inputs";
+    case qspec_rule::binary: return "binary";
+    case qspec_rule::weighted: return "weighted";
+    case qspec_rule::comparison: return "comparison";
+    case qspec_rule::fixed: return "fixed";
+    case qspec_rule::output_only: return "output_only";
+    case qspec_rule::getitem: return "getitem";
+  }
+  return "unknown";
+}
+
+/// Whether an op under `rule` gives its output the spec of its input, so it
+/// stays quantized exactly when its input is (sets D and E).
+constexpr bool is_pass_through(qspec_rule rule) noexcept {
+  return rule == qspec_rule::pass_through || rule == qspec_rule::pass_through_or_input_act;
+}
+
+}  // namespace qlower::traits

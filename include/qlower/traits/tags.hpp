@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "qlower/traits/qspec_rule.hpp"
+
+/// The trait tags an op declaration lists: semantic facts about the op, from
+/// which qlower derives its rules, and explicit rules where no fact decides.
+
+namespace qlower::traits {
+
+/// The op moves elements to other positions and changes none (permute,
+/// transpose, moveaxis, t, pixel_shuffle).
+// without this, moveaxis stays float and strands a permute on the host (seed 000)
+struct axis_permutation {};
+
+/// The op's output elements are some of its input's elements, unchanged
+/// (view, reshape, squeeze, select, slice, expand, clone ...).
+struct pure_view {};
+
+/// The op joins its inputs into one tensor (cat, stack), so one scale must
+/// hold for every input and the output.
+// without this, concat gets a scale per input and one CONCAT cannot express it (seed 001)
+struct concatenation {};
+
+/// An explicit quantization-spec rule, for ops whose semantics do not decide
+/// it (clamp shares its input's spec, neg is forced to share it, relu shares
+/// the producer's when it has one).
+template <qspec_rule Rule>
+struct qspec {
+  static constexpr qspec_rule rule = Rule;
+};
+
+/// The op is lowered as `Target`, with its attributes rewritten by
+/// `Rewrite::attributes(attrs, input_rank)`; checked: a composite whose
+/// decomposition is pass-through is pass-through itself.
+template <class Target, class Rewrite>
+struct decomposes_to {
+  using target = Target;
+  using rewrite = Rewrite;
+};
+
+}  // namespace qlower::traits
