@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "harness/graph/generators.hpp"
+#include "harness/shuffle.hpp"
 #include "qlower/graph/concept.hpp"
 
 namespace {
@@ -331,17 +332,7 @@ TEST_CASE("node order in the file does not change the graph", "[graph][io][json]
     const plain_graph g = *qlower::harness::any_graph(80);
     json document = json::parse(write_json(g));
     auto& nodes = document["nodes"];
-    const auto keys =
-        *rc::gen::container<std::vector<int>>(nodes.size(), rc::gen::arbitrary<int>());
-    std::vector<std::size_t> order(nodes.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-      order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
-    json shuffled = json::array();
-    for (std::size_t i : order)
-      shuffled.push_back(nodes[i]);
-    nodes = std::move(shuffled);
+    nodes = qlower::harness::shuffled(std::vector<json>(nodes.begin(), nodes.end()));
     const plain_graph h = read_json(document.dump());
     RC_ASSERT(by_id(h) == by_id(g));
     qlower::graph::check_graph_laws(h);

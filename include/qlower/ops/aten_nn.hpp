@@ -69,8 +69,7 @@ struct group_norm_default : op<"aten.group_norm.default"> {};
 struct addmm_default : op<"aten.addmm.default"> {};
 struct matmul_default : op<"aten.matmul.default"> {};
 struct einsum_default : op<"aten.einsum.default"> {};
-struct scaled_dot_product_attention_default
-    : op<"aten.scaled_dot_product_attention.default"> {};
+struct scaled_dot_product_attention_default : op<"aten.scaled_dot_product_attention.default"> {};
 struct embedding_default : op<"aten.embedding.default"> {};
 struct linalg_vector_norm_default : op<"aten.linalg_vector_norm.default"> {};
 struct cosine_similarity_default : op<"aten.cosine_similarity.default"> {};

@@ -25,14 +25,13 @@ struct permute_default
 struct permute_copy_default
     : variant_of<permute_default, variant_kind::copy, "aten.permute_copy.default"> {};
 
-struct transpose_int
-    : op<"aten.transpose.int", axis_permutation,
-         decomposes_to<permute_copy_default, rewrites::transpose_to_permute>> {};
+struct transpose_int : op<"aten.transpose.int", axis_permutation,
+                          decomposes_to<permute_copy_default, rewrites::transpose_to_permute>> {};
 struct transpose_copy_int
     : variant_of<transpose_int, variant_kind::copy, "aten.transpose_copy.int"> {};
 
-struct t_default
-    : op<"aten.t.default", axis_permutation, decomposes_to<permute_copy_default, rewrites::t_to_permute>> {};
+struct t_default : op<"aten.t.default", axis_permutation,
+                      decomposes_to<permute_copy_default, rewrites::t_to_permute>> {};
 struct t_copy_default : variant_of<t_default, variant_kind::copy, "aten.t_copy.default"> {};
 
 struct moveaxis_int : op<"aten.moveaxis.int", axis_permutation,
@@ -51,7 +50,8 @@ struct pixel_unshuffle_default
 //===--- Views and reshapes ---===//
 
 struct view_default : op<"aten.view.default", pure_view> {};
-struct view_copy_default : variant_of<view_default, variant_kind::copy, "aten.view_copy.default"> {};
+struct view_copy_default : variant_of<view_default, variant_kind::copy, "aten.view_copy.default"> {
+};
 struct view_as_default : op<"aten.view_as.default", pure_view> {};
 struct _unsafe_view_default : op<"aten._unsafe_view.default", pure_view> {};
 struct reshape_default : op<"aten.reshape.default", pure_view> {};
@@ -67,8 +67,8 @@ struct squeeze_dim : op<"aten.squeeze.dim", pure_view> {};
 struct squeeze__dim : variant_of<squeeze_dim, variant_kind::inplace, "aten.squeeze_.dim"> {};
 struct squeeze_copy_dim : variant_of<squeeze_dim, variant_kind::copy, "aten.squeeze_copy.dim"> {};
 struct squeeze_dims : op<"aten.squeeze.dims", pure_view> {};
-struct squeeze_copy_dims
-    : variant_of<squeeze_dims, variant_kind::copy, "aten.squeeze_copy.dims"> {};
+struct squeeze_copy_dims : variant_of<squeeze_dims, variant_kind::copy, "aten.squeeze_copy.dims"> {
+};
 struct unsqueeze_default : op<"aten.unsqueeze.default", pure_view> {};
 struct unsqueeze_copy_default
     : variant_of<unsqueeze_default, variant_kind::copy, "aten.unsqueeze_copy.default"> {};
@@ -94,7 +94,8 @@ struct alias_copy_default
     : variant_of<alias_default, variant_kind::copy, "aten.alias_copy.default"> {};
 struct clone_default : op<"aten.clone.default", pure_view, qspec<pass_through_or_input_act>> {};
 struct detach_default : op<"aten.detach.default", pure_view> {};
-struct detach__default : variant_of<detach_default, variant_kind::inplace, "aten.detach_.default"> {};
+struct detach__default : variant_of<detach_default, variant_kind::inplace, "aten.detach_.default"> {
+};
 struct detach_copy_default
     : variant_of<detach_default, variant_kind::copy, "aten.detach_copy.default"> {};
 struct lift_fresh_copy_default : op<"aten.lift_fresh_copy.default"> {};  // V1: never annotated
@@ -104,13 +105,14 @@ struct lift_fresh_copy_default : op<"aten.lift_fresh_copy.default"> {};  // V1: 
 struct select_int : op<"aten.select.int", pure_view> {};
 struct select_copy_int : variant_of<select_int, variant_kind::copy, "aten.select_copy.int"> {};
 struct slice_Tensor : op<"aten.slice.Tensor", pure_view> {};
-struct slice_copy_Tensor : variant_of<slice_Tensor, variant_kind::copy, "aten.slice_copy.Tensor"> {};
+struct slice_copy_Tensor : variant_of<slice_Tensor, variant_kind::copy, "aten.slice_copy.Tensor"> {
+};
 struct split_Tensor : op<"aten.split.Tensor", pure_view> {};
-struct split_copy_Tensor : variant_of<split_Tensor, variant_kind::copy, "aten.split_copy.Tensor"> {};
+struct split_copy_Tensor : variant_of<split_Tensor, variant_kind::copy, "aten.split_copy.Tensor"> {
+};
 struct split_with_sizes_default : op<"aten.split_with_sizes.default", pure_view> {};
-struct split_with_sizes_copy_default
-    : variant_of<split_with_sizes_default, variant_kind::copy,
-                 "aten.split_with_sizes_copy.default"> {};
+struct split_with_sizes_copy_default : variant_of<split_with_sizes_default, variant_kind::copy,
+                                                  "aten.split_with_sizes_copy.default"> {};
 struct chunk_default : op<"aten.chunk.default", pure_view> {};
 struct unbind_int : op<"aten.unbind.int", pure_view> {};
 struct unbind_copy_int : variant_of<unbind_int, variant_kind::copy, "aten.unbind_copy.int"> {};
@@ -136,7 +138,9 @@ struct stack_default : op<"aten.stack.default", concatenation> {};
 
 // Set D: padding and resizing keep the input's range, so they share its spec.
 struct pad_default : op<"aten.pad.default", qspec<pass_through>> {};
-struct constant_pad_nd_default : op<"aten.constant_pad_nd.default"> {};  // V1: never annotated
+// V1 never annotates constant_pad_nd, but the Ethos-U55 runs it only in int8/16/32: `qlower lint`
+// finds it stranded. Like pad (its front-end form), it keeps its input's range.
+struct constant_pad_nd_default : op<"aten.constant_pad_nd.default", qspec<pass_through>> {};
 struct upsample_bilinear2d_vec : op<"aten.upsample_bilinear2d.vec", qspec<pass_through>> {};
 struct upsample_nearest2d_vec : op<"aten.upsample_nearest2d.vec", qspec<pass_through>> {};
 struct upsample_bilinear2d_default : op<"aten.upsample_bilinear2d.default"> {};

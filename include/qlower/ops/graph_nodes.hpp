@@ -20,8 +20,8 @@ namespace quantized_decomposed {
 struct quantize_per_tensor_default : op<"quantized_decomposed.quantize_per_tensor.default"> {};
 struct dequantize_per_tensor_default : op<"quantized_decomposed.dequantize_per_tensor.default"> {};
 struct quantize_per_channel_default : op<"quantized_decomposed.quantize_per_channel.default"> {};
-struct dequantize_per_channel_default
-    : op<"quantized_decomposed.dequantize_per_channel.default"> {};
+struct dequantize_per_channel_default : op<"quantized_decomposed.dequantize_per_channel.default"> {
+};
 }  // namespace quantized_decomposed
 
 }  // namespace qlower::ops

@@ -85,14 +85,17 @@ struct declared_traits {
   using type = type_list<>;
 };
 template <class Op>
-  requires requires { typename Op::trait_list; }
+requires requires {
+  typename Op::trait_list;
+}
 struct declared_traits<Op> {
   using type = typename Op::trait_list;
 };
 
 /// Whether the canonical op of `Op` carries trait `Trait`.
 template <class Op, class Trait>
-inline constexpr bool has_trait_v = contains_v<Trait, typename declared_traits<canonical_t<Op>>::type>;
+inline constexpr bool has_trait_v =
+    contains_v<Trait, typename declared_traits<canonical_t<Op>>::type>;
 
 //===--- Names ---===//
 
@@ -100,7 +103,8 @@ inline constexpr bool has_trait_v = contains_v<Trait, typename declared_traits<c
 constexpr std::string_view operator_part(std::string_view name) {
   const std::size_t first = name.find('.');
   const std::size_t last = name.rfind('.');
-  if (first == std::string_view::npos || first == last) return name;
+  if (first == std::string_view::npos || first == last)
+    return name;
   return name.substr(first + 1, last - first - 1);
 }
 
@@ -112,9 +116,12 @@ constexpr bool follows_variant_convention(std::string_view base_name, std::strin
   const std::string_view suffix = kind == variant_kind::inplace ? "_" : "_copy";
   const std::string_view base_operator = operator_part(base_name);
   const std::string_view variant_operator = operator_part(variant_name);
-  if (variant_operator.size() != base_operator.size() + suffix.size()) return false;
-  if (variant_operator.substr(0, base_operator.size()) != base_operator) return false;
-  if (variant_operator.substr(base_operator.size()) != suffix) return false;
+  if (variant_operator.size() != base_operator.size() + suffix.size())
+    return false;
+  if (variant_operator.substr(0, base_operator.size()) != base_operator)
+    return false;
+  if (variant_operator.substr(base_operator.size()) != suffix)
+    return false;
   const std::size_t base_dot = base_name.find('.');
   const std::size_t variant_dot = variant_name.find('.');
   return base_name.substr(0, base_dot) == variant_name.substr(0, variant_dot) &&

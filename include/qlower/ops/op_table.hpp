@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "qlower/core/type_list.hpp"
+#include "qlower/graph/attribute.hpp"
 #include "qlower/ops/op.hpp"
 #include "qlower/ops/op_set.hpp"
 #include "qlower/traits/qspec.hpp"
@@ -22,7 +23,8 @@ namespace qlower::ops {
 using op_id = std::uint16_t;
 
 namespace detail {
-using all_ops_list = decltype(unpack_types(all_ops, []<class... Ops>() { return type_list<Ops...>{}; }));
+using all_ops_list =
+    decltype(unpack_types(all_ops, []<class... Ops>() { return type_list<Ops...>{}; }));
 
 template <class T, class... Ts>
 constexpr std::size_t index_in(type_list<Ts...>) {
@@ -40,7 +42,8 @@ inline constexpr std::size_t op_count = detail::all_ops_list::size;
 /// traits, and is never delegated.
 inline constexpr op_id unknown_op = static_cast<op_id>(op_count);
 
-static_assert(op_count < std::numeric_limits<op_id>::max(), "op_id must hold every op and unknown_op");
+static_assert(op_count < std::numeric_limits<op_id>::max(),
+              "op_id must hold every op and unknown_op");
 
 /// The id of op type `Op`; a static_assert names an op missing from the set.
 template <class Op>
@@ -52,6 +55,9 @@ constexpr op_id op_id_of() {
 
 /// Everything the op set declares about one op, as plain values.
 struct op_info {
+  /// The attributes of the decomposition's target from the composite's own and its input's rank.
+  using rewrite_function = graph::attribute_map (*)(const graph::attribute_map&, std::size_t);
+
   std::string_view name;
   variant_kind kind;
   op_id canonical;      ///< itself for a canonical op
@@ -60,6 +66,7 @@ struct op_info {
   bool axis_permutation;
   bool pure_view;
   bool concatenation;
+  rewrite_function rewrite;  ///< null for an op lowered as itself
 };
 
 namespace detail {
@@ -67,7 +74,11 @@ template <class Op>
 constexpr op_info make_op_info() {
   using target = traits::decomposes_to_t<Op>;
   op_id decomposition = unknown_op;
-  if constexpr (!std::is_void_v<target>) decomposition = op_id_of<target>();
+  op_info::rewrite_function rewrite = nullptr;
+  if constexpr (!std::is_void_v<target>) {
+    decomposition = op_id_of<target>();
+    rewrite = &traits::decomposition_t<Op>::rewrite::attributes;
+  }
   return op_info{Op::name,
                  Op::kind,
                  op_id_of<canonical_t<Op>>(),
@@ -75,26 +86,29 @@ constexpr op_info make_op_info() {
                  traits::qspec_rule_v<Op>,
                  has_trait_v<Op, traits::axis_permutation>,
                  has_trait_v<Op, traits::pure_view>,
-                 has_trait_v<Op, traits::concatenation>};
+                 has_trait_v<Op, traits::concatenation>,
+                 rewrite};
 }
 }  // namespace detail
 
 /// One row per op, indexed by op_id.
-inline constexpr std::array<op_info, op_count> op_table = unpack_types(
-    all_ops, []<class... Ops>() { return std::array<op_info, op_count>{detail::make_op_info<Ops>()...}; });
+inline constexpr std::array<op_info, op_count> op_table = unpack_types(all_ops, []<class... Ops>() {
+  return std::array<op_info, op_count>{detail::make_op_info<Ops>()...};
+});
 
 /// A table of `Policy::rule<Op>` for every op, indexed by op_id: how a
 /// quantizer policy treats each op, looked up at run time.
 template <class Policy>
-inline constexpr std::array<traits::qspec_rule, op_count> rule_table = unpack_types(
-    all_ops, []<class... Ops>() {
+inline constexpr std::array<traits::qspec_rule, op_count> rule_table =
+    unpack_types(all_ops, []<class... Ops>() {
       return std::array<traits::qspec_rule, op_count>{Policy::template rule<Ops>...};
     });
 
 namespace detail {
 inline constexpr std::array<std::pair<std::string_view, op_id>, op_count> ids_by_name = [] {
   std::array<std::pair<std::string_view, op_id>, op_count> sorted{};
-  for (std::size_t i = 0; i < op_count; ++i) sorted[i] = {op_table[i].name, static_cast<op_id>(i)};
+  for (std::size_t i = 0; i < op_count; ++i)
+    sorted[i] = {op_table[i].name, static_cast<op_id>(i)};
   std::sort(sorted.begin(), sorted.end());
   return sorted;
 }();
@@ -103,11 +117,9 @@ inline constexpr std::array<std::pair<std::string_view, op_id>, op_count> ids_by
 /// The id of the op named `name` ("aten.concat.default"), or unknown_op.
 /// For the I/O boundary only: passes work on ids.
 constexpr op_id find_op(std::string_view name) noexcept {
-  const auto* found = std::lower_bound(
-      detail::ids_by_name.begin(), detail::ids_by_name.end(), name,
-      [](const std::pair<std::string_view, op_id>& entry, std::string_view key) {
-        return entry.first < key;
-      });
+  const auto* found = std::lower_bound(detail::ids_by_name.begin(), detail::ids_by_name.end(), name,
+                                       [](const std::pair<std::string_view, op_id>& entry,
+                                          std::string_view key) { return entry.first < key; });
   return found != detail::ids_by_name.end() && found->first == name ? found->second : unknown_op;
 }
 
@@ -117,6 +129,8 @@ constexpr const op_info* info(op_id id) noexcept {
 }
 
 /// The canonical id of `id` (unknown_op stays unknown_op).
-constexpr op_id canonical(op_id id) noexcept { return id < op_count ? op_table[id].canonical : id; }
+constexpr op_id canonical(op_id id) noexcept {
+  return id < op_count ? op_table[id].canonical : id;
+}
 
 }  // namespace qlower::ops

@@ -29,8 +29,10 @@ inline std::vector<std::int64_t> read_ints(const graph::attribute_map& attrs,
                                            const std::string& name) {
   const auto found = attrs.find(name);
   if (found != attrs.end()) {
-    if (const std::int64_t* single = found->second.as_int()) return {*single};
-    if (auto list = found->second.as_int_list()) return *list;
+    if (const std::int64_t* single = found->second.as_int())
+      return {*single};
+    if (auto list = found->second.as_int_list())
+      return *list;
   }
   throw error("expected an int or a list of ints", error_location{"", "", "attrs." + name});
 }
@@ -40,16 +42,17 @@ inline std::size_t wrap_dim(std::int64_t dim, std::size_t rank, const std::strin
   const auto signed_rank = static_cast<std::int64_t>(rank);
   const std::int64_t wrapped = dim < 0 ? dim + signed_rank : dim;
   if (wrapped < 0 || wrapped >= signed_rank) {
-    throw error("dimension " + std::to_string(dim) + " out of range for rank " +
-                    std::to_string(rank),
-                error_location{"", "", "attrs." + name});
+    throw error(
+        "dimension " + std::to_string(dim) + " out of range for rank " + std::to_string(rank),
+        error_location{"", "", "attrs." + name});
   }
   return static_cast<std::size_t>(wrapped);
 }
 
 inline graph::attribute_map permutation(const std::vector<std::size_t>& order) {
   graph::attribute::list dims;
-  for (std::size_t axis : order) dims.emplace_back(static_cast<std::int64_t>(axis));
+  for (std::size_t axis : order)
+    dims.emplace_back(static_cast<std::int64_t>(axis));
   return {{"dims", graph::attribute(std::move(dims))}};
 }
 }  // namespace detail
@@ -87,8 +90,10 @@ struct moveaxis_to_permute {
     }
     std::size_t next_source = 0;
     for (std::size_t& slot : order) {
-      if (slot != unset) continue;
-      while (source_used[next_source]) ++next_source;
+      if (slot != unset)
+        continue;
+      while (source_used[next_source])
+        ++next_source;
       slot = next_source++;
     }
     return detail::permutation(order);
@@ -99,8 +104,10 @@ struct moveaxis_to_permute {
 struct transpose_to_permute {
   static graph::attribute_map attributes(const graph::attribute_map& attrs, std::size_t rank) {
     std::vector<std::size_t> order(rank);
-    for (std::size_t i = 0; i < rank; ++i) order[i] = i;
-    if (rank == 0) return detail::permutation(order);
+    for (std::size_t i = 0; i < rank; ++i)
+      order[i] = i;
+    if (rank == 0)
+      return detail::permutation(order);
     const std::size_t dim0 = detail::wrap_dim(detail::read_int(attrs, "dim0"), rank, "dim0");
     const std::size_t dim1 = detail::wrap_dim(detail::read_int(attrs, "dim1"), rank, "dim1");
     std::swap(order[dim0], order[dim1]);

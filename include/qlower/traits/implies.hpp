@@ -26,7 +26,9 @@ namespace qlower::traits {
 template <class Op>
 constexpr bool alias_declares_no_traits() {
   if constexpr (ops::is_alias_v<Op>) {
-    return !requires { typename Op::trait_list; };
+    return !requires {
+      typename Op::trait_list;
+    };
   } else {
     return true;
   }
@@ -100,7 +102,8 @@ constexpr bool verify_ops(HanaTypes types) {
 /// No two ops of the set share a name, so name lookup is a function.
 constexpr bool op_names_are_unique() {
   for (std::size_t i = 1; i < ops::op_count; ++i) {
-    if (ops::detail::ids_by_name[i - 1].first == ops::detail::ids_by_name[i].first) return false;
+    if (ops::detail::ids_by_name[i - 1].first == ops::detail::ids_by_name[i].first)
+      return false;
   }
   return true;
 }

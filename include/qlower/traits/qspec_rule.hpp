@@ -24,17 +24,28 @@ enum class qspec_rule : std::uint8_t {
 
 constexpr std::string_view to_string(qspec_rule rule) noexcept {
   switch (rule) {
-    case qspec_rule::none: return "none";
-    case qspec_rule::independent: return "independent";
-    case qspec_rule::pass_through: return "pass_through";
-    case qspec_rule::pass_through_or_input_act: return "pass_through_or_input_act";
-    case qspec_rule::shared_across_inputs: return "shared_across_inputs";
-    case qspec_rule::binary: return "binary";
-    case qspec_rule::weighted: return "weighted";
-    case qspec_rule::comparison: return "comparison";
-    case qspec_rule::fixed: return "fixed";
-    case qspec_rule::output_only: return "output_only";
-    case qspec_rule::getitem: return "getitem";
+    case qspec_rule::none:
+      return "none";
+    case qspec_rule::independent:
+      return "independent";
+    case qspec_rule::pass_through:
+      return "pass_through";
+    case qspec_rule::pass_through_or_input_act:
+      return "pass_through_or_input_act";
+    case qspec_rule::shared_across_inputs:
+      return "shared_across_inputs";
+    case qspec_rule::binary:
+      return "binary";
+    case qspec_rule::weighted:
+      return "weighted";
+    case qspec_rule::comparison:
+      return "comparison";
+    case qspec_rule::fixed:
+      return "fixed";
+    case qspec_rule::output_only:
+      return "output_only";
+    case qspec_rule::getitem:
+      return "getitem";
   }
   return "unknown";
 }
