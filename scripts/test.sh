@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
+# Every RapidCheck property runs 1,000 cases unless the caller asks otherwise.
+export RC_PARAMS="${RC_PARAMS:-max_success=1000}"
+
 configure_build_test() {
   local dir=$1
   shift

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,7 +19,19 @@
 #include "qlower/core/shape.hpp"
 #include "qlower/graph/attribute.hpp"
 #include "qlower/graph/attribute_schema.hpp"
+#include "qlower/graph/io/json.hpp"
 #include "qlower/graph/plain_graph.hpp"
+
+namespace qlower::graph {
+/// RapidCheck prints a failing graph as its graph-format.md document.
+inline void showValue(const plain_graph& g, std::ostream& os) {
+  try {
+    os << io::write_json(g, -1);
+  } catch (const error& failure) {
+    os << "<a graph JSON cannot carry: " << failure.what() << ">";
+  }
+}
+}  // namespace qlower::graph
 
 namespace qlower::harness {
 

@@ -3,31 +3,20 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
-#include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 
+#include "harness/ops/declarations.hpp"
 #include "qlower/ops/op_table.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-/// Every schema name declared with op<>, alias_of<> or variant_of<> in the op headers.
 std::set<std::string> declared_names() {
-  const std::regex declaration(R"(struct\s+\w+\s*:\s*(?:op|alias_of|variant_of)<[^"]*"([^"]+)\")");
   std::set<std::string> names;
   for (const auto& entry : fs::directory_iterator(fs::path(QLOWER_INCLUDE_DIR) / "qlower" / "ops")) {
-    std::ifstream file(entry.path());
-    std::stringstream text;
-    text << file.rdbuf();
-    const std::string source = text.str();
-    for (auto match = std::sregex_iterator(source.begin(), source.end(), declaration);
-         match != std::sregex_iterator(); ++match) {
-      names.insert((*match)[1].str());
-    }
+    names.merge(qlower::harness::declared_in(entry.path()));
   }
   return names;
 }

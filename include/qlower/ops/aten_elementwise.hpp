@@ -125,6 +125,7 @@ struct scalar_tensor_default : op<"aten.scalar_tensor.default", qspec<output_onl
 //===--- Never annotated by V1 (first rewritten into primitives) ---===//
 
 struct div_Tensor : op<"aten.div.Tensor"> {};
+struct div__Tensor : variant_of<div_Tensor, variant_kind::inplace, "aten.div_.Tensor"> {};
 struct div_Scalar : op<"aten.div.Scalar"> {};
 struct div_Tensor_mode : op<"aten.div.Tensor_mode"> {};
 struct sqrt_default : op<"aten.sqrt.default"> {};

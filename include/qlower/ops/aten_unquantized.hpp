@@ -12,8 +12,8 @@ namespace qlower::ops::aten {
 
 using traits::axis_permutation;
 
-struct dunder_lshift_dunder_Scalar : op<"aten.__lshift__.Scalar"> {};
-struct dunder_rshift_dunder_Scalar : op<"aten.__rshift__.Scalar"> {};
+struct dunder_lshift_Scalar : op<"aten.__lshift__.Scalar"> {};
+struct dunder_rshift_Scalar : op<"aten.__rshift__.Scalar"> {};
 struct _assert_scalar_default : op<"aten._assert_scalar.default"> {};
 struct _weight_int8pack_mm_default : op<"aten._weight_int8pack_mm.default"> {};
 struct argmin_default : op<"aten.argmin.default"> {};
@@ -46,7 +46,6 @@ struct transpose_Dimname : op<"aten.transpose.Dimname", axis_permutation> {};
 struct view_as_complex_default : op<"aten.view_as_complex.default"> {};
 struct view_as_real_default : op<"aten.view_as_real.default"> {};
 struct where_default : op<"aten.where.default"> {};
-struct div_dunder_Tensor : variant_of<div_Tensor, variant_kind::inplace, "aten.div_.Tensor"> {};
 struct view_as_complex_copy_default
     : variant_of<view_as_complex_default, variant_kind::copy, "aten.view_as_complex_copy.default"> {
 };

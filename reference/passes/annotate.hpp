@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The naive annotator: the Arm V1 decision table of arm-quantizer.md 1.1,
+// written as name sets and if-chains, independent of qlower's op types and
+// traits. Groups are labels; a shared spec copies a label to an unlabelled point.
+
+#include <cstddef>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "qlower/core/dtype.hpp"
+
+namespace qlower::reference {
+
+struct ref_node {
+  std::string op;
+  std::vector<int> inputs;  ///< -1 for an absent optional input
+  std::vector<dtype> output_types;
+};
+
+/// Group labels numbered by first appearance (outputs of all nodes, then the
+/// input slots node by node); -1 where a point stays float.
+struct ref_plan {
+  std::vector<int> output_group;
+  std::vector<std::vector<int>> input_group;
+  std::vector<bool> runs_quantized;
+};
+
+namespace detail {
+
+inline const std::set<std::string> set_a{
+    "abs",        "ceil",      "erf",         "erfinv",    "exp",       "expm1",
+    "elu",        "selu",      "celu",        "floor",     "round",     "log",
+    "reciprocal", "rsqrt",     "sigmoid",     "cos",       "sin",       "tanh",
+    "sum.dim_IntList", "sum",  "hardsigmoid", "hardswish", "hardswish_", "leaky_relu",
+    "leaky_relu_", "full_like", "zeros_like", "pow.Tensor_Scalar", "gelu", "silu",
+    "silu_",      "sinh",      "atan",        "log1p",     "log10",     "acosh",
+    "sign",       "asinh",     "cosh",        "cumsum",    "remainder.Scalar", "tan"};
+inline const std::set<std::string> set_d{
+    "squeeze", "squeeze_copy", "squeeze_copy.dim", "squeeze_.dim", "squeeze.dim", "squeeze.dims",
+    "unbind.int", "unsqueeze", "unsqueeze_copy", "reshape", "repeat", "repeat_interleave.self_int",
+    "expand_copy", "expand", "view", "view_as", "view_copy", "_unsafe_view", "select.int",
+    "select_copy.int", "slice.Tensor", "slice_copy.Tensor", "split.Tensor", "split_with_sizes",
+    "split_copy.Tensor", "transpose.int", "transpose_copy.int", "moveaxis.int", "moveaxis.intlist",
+    "movedim.int", "movedim.intlist", "t_copy", "tile", "flip", "chunk", "contiguous",
+    "upsample_bilinear2d.vec", "upsample_nearest2d.vec", "pad", "amax", "amin", "clamp",
+    "clamp.Tensor", "unflatten.int", "gather", "unfold_copy", "index_select", "index.Tensor",
+    "as_strided_copy", "neg", "detach_copy"};
+inline const std::set<std::string> set_e{
+    "alias", "clone", "hardtanh", "hardtanh_", "relu", "relu_", "mean", "mean.dim", "permute",
+    "permute_copy", "avg_pool2d", "max_pool2d", "flatten.using_ints", "dropout", "dropout_",
+    "adaptive_avg_pool2d", "alias_copy", "pixel_shuffle", "pixel_unshuffle"};
+inline const std::set<std::string> cat_like{"cat", "concat", "concatenate", "stack"};
+inline const std::set<std::string> binary{"add.Tensor", "sub.Tensor", "mm", "bmm", "mul.Tensor",
+                                          "minimum", "maximum"};
+inline const std::set<std::string> convs{"conv1d", "conv2d", "conv2d.padding", "conv_transpose2d.input",
+                                         "conv3d", "conv3d.padding"};
+inline const std::set<std::string> comparisons{"eq.Tensor", "ge.Tensor", "gt.Tensor", "le.Tensor",
+                                               "lt.Tensor"};
+inline const std::set<std::string> fixed_input{"acos", "asin", "atanh"};
+inline const std::set<std::string> constants{"full", "zeros", "ones", "fill_.Scalar",
+                                             "scalar_tensor"};
+
+/// "aten.relu.default" -> "relu", "aten.sum.dim_IntList" -> "sum.dim_IntList": the
+/// spec's spelling, where `.default` is left out.
+inline std::string spec_name(const std::string& op) {
+  std::string rest = op.rfind("aten.", 0) == 0 ? op.substr(5) : op;
+  const std::string suffix = ".default";
+  if (rest.size() > suffix.size() && rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    rest = rest.substr(0, rest.size() - suffix.size());
+  }
+  return rest;
+}
+
+enum class row { none, a, d, e, cat, binary, weighted, comparison, fixed, constant, getitem, where,
+                 index_put, to_dtype, grid_sampler };
+
+inline row row_of_spec_name(const std::string& name) {
+  if (name == "getitem") return row::getitem;
+  if (convs.count(name) || name == "linear" || name == "convolution") return row::weighted;
+  if (binary.count(name)) return row::binary;
+  if (name == "grid_sampler") return row::grid_sampler;
+  if (name == "where.self") return row::where;
+  if (cat_like.count(name)) return row::cat;
+  if (name == "index_put" || name == "index_put_") return row::index_put;
+  if (set_a.count(name)) return row::a;
+  if (fixed_input.count(name)) return row::fixed;
+  if (set_d.count(name)) return row::d;
+  if (comparisons.count(name)) return row::comparison;
+  if (constants.count(name)) return row::constant;
+  if (name == "to.dtype") return row::to_dtype;
+  if (set_e.count(name)) return row::e;
+  return row::none;
+}
+
+/// The V1 row, extended as qlower documents (arm-quantizer.md "What qlower
+/// implements" and the README): an in-place `_` or `_copy` variant, or an
+/// alias, takes its base's row; a few ops take the row their semantics give.
+inline row row_of(const std::string& op) {
+  static const std::map<std::string, row> qlower_extensions{
+      {"t", row::d},  // t_copy is in set D
+      {"transpose.Dimname", row::d},
+      {"constant_pad_nd", row::d},  // stranded on the U55 otherwise
+      {"dim_order_ops._clone_dim_order", row::e},
+      {"detach", row::d},  // base of detach_copy (set D)
+      {"detach_", row::d},
+      {"unfold", row::d},  // base of unfold_copy (set D)
+      {"as_strided", row::d},
+      {"unbind_copy.int", row::d},
+      {"split_with_sizes_copy", row::d},
+      {"squeeze_copy.dims", row::d},
+      {"expand_copy", row::d},
+      // V1's _conv_ops has conv2d.padding and conv3d.padding but not conv1d.padding;
+      // V2's PARAMETER_TARGETS has it.
+      {"conv1d.padding", row::weighted},
+  };
+  const std::string name = spec_name(op);
+  if (const auto found = qlower_extensions.find(name); found != qlower_extensions.end()) {
+    return found->second;
+  }
+  if (const row direct = row_of_spec_name(name); direct != row::none) return direct;
+  // A variant: strip `_copy` or `_` from the operator name and retry.
+  const std::size_t dot = name.find('.');
+  const std::string op_part = name.substr(0, dot);
+  const std::string overload = dot == std::string::npos ? "" : name.substr(dot);
+  for (const std::string suffix : {"_copy", "_"}) {
+    if (op_part.size() > suffix.size() &&
+        op_part.compare(op_part.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      const row base = row_of_spec_name(op_part.substr(0, op_part.size() - suffix.size()) + overload);
+      if (base != row::none) return base;
+    }
+  }
+  return row::none;
+}
+
+}  // namespace detail
+
+/// Annotates `graph` (nodes in topological order) by the decision table.
+/// `int16_activations` selects the a16w8 config (no 16-bit grid_sampler entry).
+inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activations = false) {
+  using detail::row;
+  const std::size_t count = graph.size();
+  // Labels: 0 = float; merged by relabelling.
+  std::vector<int> out_label(count, 0);
+  std::vector<std::vector<int>> in_label(count);
+  for (std::size_t n = 0; n < count; ++n) in_label[n].assign(graph[n].inputs.size(), 0);
+  int next_label = 1;
+  auto is_float32 = [&](int producer) {
+    if (producer < 0) return true;
+    for (dtype type : graph[static_cast<std::size_t>(producer)].output_types) {
+      if (type != dtype::float32) return false;
+    }
+    return true;
+  };
+  std::vector<bool> done(count, false);
+
+  for (std::size_t n = 0; n < count; ++n) {
+    if (done[n]) continue;
+    const ref_node& node = graph[n];
+    const row r = detail::row_of(node.op);
+    auto input = [&](std::size_t k) { return k < node.inputs.size() ? node.inputs[k] : -1; };
+    if (r == row::none) continue;
+    if (r == row::getitem) {
+      const int p = input(0);
+      if (p >= 0 && out_label[static_cast<std::size_t>(p)] != 0) {
+        in_label[n][0] = out_label[static_cast<std::size_t>(p)];
+        out_label[n] = out_label[static_cast<std::size_t>(p)];
+      }
+      done[n] = true;
+      continue;
+    }
+    // Which inputs the row annotates.
+    std::vector<std::size_t> slots;
+    if (r == row::binary || r == row::comparison) {
+      for (std::size_t k = 0; k < 2; ++k) {
+        if (input(k) >= 0) slots.push_back(k);
+      }
+    } else if (r == row::weighted) {
+      for (std::size_t k = 0; k < 3; ++k) {
+        if (input(k) >= 0) slots.push_back(k);
+      }
+    } else if (r == row::cat || r == row::where || r == row::index_put) {
+      for (std::size_t k = 0; k < node.inputs.size(); ++k) {
+        const int p = input(k);
+        if (p >= 0 && is_floating_point(graph[static_cast<std::size_t>(p)].output_types[0])) {
+          slots.push_back(k);
+        }
+      }
+    } else if (r == row::to_dtype) {
+      const int p = input(0);
+      const dtype type = p >= 0 ? graph[static_cast<std::size_t>(p)].output_types[0] : dtype::float32;
+      if (type != dtype::int8 && type != dtype::int16 && type != dtype::int32) continue;
+    } else if (r != row::constant) {
+      if (input(0) >= 0) slots.push_back(0);
+    }
+    bool ok = true;
+    if (r != row::comparison) {
+      for (dtype type : node.output_types) ok = ok && type == dtype::float32;
+    }
+    for (std::size_t k : slots) ok = ok && is_float32(input(k));
+    if (!ok) continue;
+    if (r == row::grid_sampler && int16_activations) continue;
+
+    auto fresh = [&] { return next_label++; };
+    switch (r) {
+      case row::a:
+      case row::binary:
+      case row::constant:
+      case row::fixed:
+      case row::grid_sampler:
+      case row::to_dtype:
+        for (std::size_t k : slots) in_label[n][k] = fresh();
+        out_label[n] = fresh();
+        break;
+      case row::d:
+        if (slots.empty()) break;
+        in_label[n][0] = fresh();
+        out_label[n] = in_label[n][0];
+        break;
+      case row::e: {
+        if (slots.empty()) break;
+        const int p = input(0);
+        const int producer_label = out_label[static_cast<std::size_t>(p)];
+        in_label[n][0] = producer_label != 0 ? producer_label : fresh();
+        out_label[n] = in_label[n][0];
+        break;
+      }
+      case row::cat:
+      case row::where:
+      case row::index_put:
+        if (slots.empty()) break;
+        in_label[n][slots[0]] = fresh();
+        for (std::size_t k : slots) in_label[n][k] = in_label[n][slots[0]];
+        out_label[n] = in_label[n][slots[0]];
+        break;
+      case row::comparison:
+        if (slots.empty()) break;
+        in_label[n][slots[0]] = fresh();
+        if (slots.size() > 1) in_label[n][1] = input(0) == input(1) ? fresh() : in_label[n][0];
+        break;
+      case row::weighted: {
+        for (std::size_t k : slots) {
+          in_label[n][k] = fresh();
+          const auto p = static_cast<std::size_t>(input(k));
+          if (k > 0 && graph[p].op == "const" && out_label[p] == 0) {
+            out_label[p] = in_label[n][k];
+            done[p] = true;
+          }
+        }
+        out_label[n] = fresh();
+        // Rows 1-2: the batch_norm after a conv takes the conv's output spec.
+        const std::string name = detail::spec_name(node.op);
+        if (name != "linear") {
+          for (std::size_t u = n + 1; u < count; ++u) {
+            bool uses = false;
+            for (int i : graph[u].inputs) uses = uses || i == static_cast<int>(n);
+            if (!uses) continue;
+            bool float_out = true;
+            for (dtype type : graph[u].output_types) float_out = float_out && type == dtype::float32;
+            if (detail::spec_name(graph[u].op) == "batch_norm" && graph[u].inputs[0] == static_cast<int>(n) &&
+                float_out) {
+              in_label[u][0] = out_label[n];
+              out_label[u] = out_label[n];
+              done[u] = true;
+            }
+            break;  // only the first user
+          }
+        }
+        break;
+      }
+      case row::none:
+      case row::getitem: break;
+    }
+    done[n] = true;
+  }
+
+  // Number labels by first appearance: outputs first, then input slots.
+  std::map<int, int> number;
+  auto canonical = [&](int label) {
+    if (label == 0) return -1;
+    const auto found = number.find(label);
+    if (found != number.end()) return found->second;
+    const int id = static_cast<int>(number.size());
+    number[label] = id;
+    return id;
+  };
+  ref_plan plan;
+  for (std::size_t n = 0; n < count; ++n) plan.output_group.push_back(canonical(out_label[n]));
+  plan.input_group.resize(count);
+  for (std::size_t n = 0; n < count; ++n) {
+    for (int label : in_label[n]) plan.input_group[n].push_back(canonical(label));
+  }
+  for (std::size_t n = 0; n < count; ++n) {
+    bool quantized = plan.output_group[n] >= 0;
+    if (detail::row_of(graph[n].op) == row::comparison) {
+      for (int group : plan.input_group[n]) quantized = quantized || group >= 0;
+    }
+    plan.runs_quantized.push_back(quantized);
+  }
+  return plan;
+}
+
+}  // namespace qlower::reference
