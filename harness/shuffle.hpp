@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <rapidcheck.h>
+
 #include <algorithm>
 #include <cstddef>
-#include <rapidcheck.h>
 #include <utility>
 #include <vector>
 
@@ -16,11 +17,14 @@ template <class T>
 std::vector<T> shuffled(const std::vector<T>& items) {
   const auto keys = *rc::gen::container<std::vector<int>>(items.size(), rc::gen::arbitrary<int>());
   std::vector<std::size_t> order(items.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
   std::vector<T> result;
   result.reserve(items.size());
-  for (std::size_t i : order) result.push_back(items[i]);
+  for (std::size_t i : order)
+    result.push_back(items[i]);
   return result;
 }
 

@@ -9,8 +9,9 @@ using namespace qlower::traits;
 
 struct my_permute : op<"my.permute.default", axis_permutation, qspec<qspec_rule::pass_through>> {};
 struct my_permute_copy : variant_of<my_permute, variant_kind::copy, "my.permute_copy.default"> {};
-struct my_moveaxis : op<"my.moveaxis.int", axis_permutation,
-                        decomposes_to<my_permute_copy, qlower::ops::rewrites::moveaxis_to_permute>> {};
+struct my_moveaxis
+    : op<"my.moveaxis.int", axis_permutation,
+         decomposes_to<my_permute_copy, qlower::ops::rewrites::moveaxis_to_permute>> {};
 struct my_movedim : alias_of<my_moveaxis, "my.movedim.int"> {};
 struct my_cat : op<"my.cat.default", concatenation> {};
 

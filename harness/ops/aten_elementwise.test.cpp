@@ -12,10 +12,13 @@ namespace {
 using namespace qlower::ops;
 using qlower::traits::qspec_rule;
 
-const op_info& row(std::string_view name) { return op_table[find_op(name)]; }
+const op_info& row(std::string_view name) {
+  return op_table[find_op(name)];
+}
 
 TEST_CASE("every elementwise op is in the set with its base's rule", "[ops][aten_elementwise]") {
-  const auto names = qlower::harness::declared_in(qlower::harness::op_header("aten_elementwise.hpp"));
+  const auto names =
+      qlower::harness::declared_in(qlower::harness::op_header("aten_elementwise.hpp"));
   CHECK(names.size() > 90);
   for (const std::string& name : names) {
     CAPTURE(name);

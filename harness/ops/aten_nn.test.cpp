@@ -12,10 +12,13 @@ namespace {
 using namespace qlower::ops;
 using qlower::traits::qspec_rule;
 
-const op_info& row(std::string_view name) { return op_table[find_op(name)]; }
+const op_info& row(std::string_view name) {
+  return op_table[find_op(name)];
+}
 
 TEST_CASE("every conv and linear is weighted; nothing else in the family is", "[ops][aten_nn]") {
-  for (const std::string& name : qlower::harness::declared_in(qlower::harness::op_header("aten_nn.hpp"))) {
+  for (const std::string& name :
+       qlower::harness::declared_in(qlower::harness::op_header("aten_nn.hpp"))) {
     CAPTURE(name);
     const bool weighted = name.find(".conv") != std::string::npos || name == "aten.linear.default";
     CHECK((row(name).rule == qspec_rule::weighted) == weighted);
@@ -28,8 +31,9 @@ TEST_CASE("pooling shares the producer's spec; normalisations stay float", "[ops
     CAPTURE(name);
     CHECK(row(name).rule == qspec_rule::pass_through_or_input_act);
   }
-  for (const char* name : {"aten._softmax.default", "aten.layer_norm.default", "aten.batch_norm.default",
-                           "aten.addmm.default", "aten.matmul.default"}) {
+  for (const char* name :
+       {"aten._softmax.default", "aten.layer_norm.default", "aten.batch_norm.default",
+        "aten.addmm.default", "aten.matmul.default"}) {
     CAPTURE(name);
     CHECK(row(name).rule == qspec_rule::none);
   }

@@ -12,7 +12,8 @@ namespace {
 using namespace qlower::ops;
 
 TEST_CASE("the ops no V1 row names stay float, but transpose.Dimname", "[ops][aten_unquantized]") {
-  const auto names = qlower::harness::declared_in(qlower::harness::op_header("aten_unquantized.hpp"));
+  const auto names =
+      qlower::harness::declared_in(qlower::harness::op_header("aten_unquantized.hpp"));
   CHECK(names.size() >= 30);
   for (const std::string& name : names) {
     CAPTURE(name);

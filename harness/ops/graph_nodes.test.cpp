@@ -10,7 +10,8 @@ namespace {
 using namespace qlower::ops;
 
 TEST_CASE("graph-format.md's non-operator nodes are ops of the set", "[ops][graph_nodes]") {
-  static_assert(graph_input::name == "input" && graph_const::name == "const" && getitem::name == "getitem");
+  static_assert(graph_input::name == "input" && graph_const::name == "const" &&
+                getitem::name == "getitem");
   CHECK(find_op("input") == op_id_of<graph_input>());
   CHECK(find_op("const") == op_id_of<graph_const>());
   CHECK(op_table[find_op("getitem")].rule == qlower::traits::qspec_rule::getitem);

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 std::set<std::string> declared_names() {
   std::set<std::string> names;
-  for (const auto& entry : fs::directory_iterator(fs::path(QLOWER_INCLUDE_DIR) / "qlower" / "ops")) {
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(QLOWER_INCLUDE_DIR) / "qlower" / "ops")) {
     names.merge(qlower::harness::declared_in(entry.path()));
   }
   return names;
@@ -31,11 +32,11 @@ TEST_CASE("every op declared in ops/ is in the op set", "[ops][op_set]") {
 }
 
 TEST_CASE("the op set holds the overloads the seeds are about", "[ops][op_set]") {
-  for (const char* name : {"aten.moveaxis.int", "aten.movedim.int", "aten.moveaxis.intlist",
-                           "aten.movedim.intlist", "aten.permute_copy.default", "aten.cat.default",
-                           "aten.concat.default", "aten.concatenate.default", "aten.stack.default",
-                           "aten.view_copy.default", "aten.clone.default",
-                           "aten.pixel_shuffle.default"}) {
+  for (const char* name :
+       {"aten.moveaxis.int", "aten.movedim.int", "aten.moveaxis.intlist", "aten.movedim.intlist",
+        "aten.permute_copy.default", "aten.cat.default", "aten.concat.default",
+        "aten.concatenate.default", "aten.stack.default", "aten.view_copy.default",
+        "aten.clone.default", "aten.pixel_shuffle.default"}) {
     CAPTURE(name);
     CHECK(qlower::ops::find_op(name) != qlower::ops::unknown_op);
   }

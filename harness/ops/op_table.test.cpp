@@ -9,7 +9,8 @@ namespace {
 using namespace qlower::ops;
 using qlower::traits::qspec_rule;
 
-TEST_CASE("find_op maps every name to its own row and unknown names to unknown_op", "[ops][op_table]") {
+TEST_CASE("find_op maps every name to its own row and unknown names to unknown_op",
+          "[ops][op_table]") {
   for (std::size_t i = 0; i < op_count; ++i) {
     CAPTURE(op_table[i].name);
     CHECK(find_op(op_table[i].name) == i);
@@ -50,9 +51,9 @@ TEST_CASE("every row agrees with its canonical row", "[ops][op_table]") {
 
 TEST_CASE("decompositions are declared on the composites", "[ops][op_table]") {
   const op_id permute_copy = find_op("aten.permute_copy.default");
-  for (const char* composite : {"aten.moveaxis.int", "aten.movedim.int", "aten.moveaxis.intlist",
-                                "aten.transpose.int", "aten.transpose_copy.int", "aten.t.default",
-                                "aten.t_copy.default"}) {
+  for (const char* composite :
+       {"aten.moveaxis.int", "aten.movedim.int", "aten.moveaxis.intlist", "aten.transpose.int",
+        "aten.transpose_copy.int", "aten.t.default", "aten.t_copy.default"}) {
     CAPTURE(composite);
     CHECK(op_table[find_op(composite)].decomposes_to == permute_copy);
   }
@@ -62,14 +63,16 @@ TEST_CASE("decompositions are declared on the composites", "[ops][op_table]") {
 TEST_CASE("ids are compile-time constants", "[ops][op_table]") {
   static_assert(op_table[op_id_of<aten::moveaxis_int>()].name == "aten.moveaxis.int");
   static_assert(find_op("aten.cat.default") == op_id_of<aten::cat_default>());
-  static_assert(op_table[op_id_of<aten::concat_default>()].canonical == op_id_of<aten::cat_default>());
+  static_assert(op_table[op_id_of<aten::concat_default>()].canonical ==
+                op_id_of<aten::cat_default>());
   SUCCEED();
 }
 
 struct counting_policy {
   template <class Op>
   static constexpr qspec_rule rule =
-      std::is_same_v<canonical_t<Op>, aten::cat_default> ? qspec_rule::none : qlower::traits::qspec_rule_v<Op>;
+      std::is_same_v<canonical_t<Op>, aten::cat_default> ? qspec_rule::none
+                                                         : qlower::traits::qspec_rule_v<Op>;
 };
 
 TEST_CASE("rule_table folds a policy over the op set", "[ops][op_table]") {

@@ -13,7 +13,8 @@ using namespace qlower::ops;
 
 TEST_CASE("ops outside ATen keep their namespace; only _clone_dim_order has a rule",
           "[ops][other_namespaces]") {
-  const auto names = qlower::harness::declared_in(qlower::harness::op_header("other_namespaces.hpp"));
+  const auto names =
+      qlower::harness::declared_in(qlower::harness::op_header("other_namespaces.hpp"));
   CHECK(names.size() >= 50);
   for (const std::string& name : names) {
     CAPTURE(name);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "qlower/ops/rewrites.hpp"
 
+#include <rapidcheck/catch.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <numeric>
-#include <rapidcheck/catch.h>
 #include <vector>
 
 #include "harness/shuffle.hpp"
@@ -16,14 +17,16 @@ using qlower::graph::attribute;
 using qlower::graph::attribute_map;
 namespace rewrites = qlower::ops::rewrites;
 
-std::vector<std::int64_t> dims_of(const attribute_map& attrs) { return *attrs.at("dims").as_int_list(); }
+std::vector<std::int64_t> dims_of(const attribute_map& attrs) {
+  return *attrs.at("dims").as_int_list();
+}
 
 TEST_CASE("moveaxis becomes the permutation torch.movedim uses", "[ops][rewrites]") {
   // torch.moveaxis(x, 1, -1) on NCHW gives NHWC: permute(0, 2, 3, 1).
-  CHECK(dims_of(rewrites::moveaxis_to_permute::attributes({{"source", 1}, {"destination", -1}}, 4)) ==
-        std::vector<std::int64_t>{0, 2, 3, 1});
-  CHECK(dims_of(rewrites::moveaxis_to_permute::attributes({{"source", -1}, {"destination", 1}}, 4)) ==
-        std::vector<std::int64_t>{0, 3, 1, 2});
+  CHECK(dims_of(rewrites::moveaxis_to_permute::attributes(
+            {{"source", 1}, {"destination", -1}}, 4)) == std::vector<std::int64_t>{0, 2, 3, 1});
+  CHECK(dims_of(rewrites::moveaxis_to_permute::attributes(
+            {{"source", -1}, {"destination", 1}}, 4)) == std::vector<std::int64_t>{0, 3, 1, 2});
   CHECK(dims_of(rewrites::moveaxis_to_permute::attributes(
             {{"source", attribute::list{0, 1}}, {"destination", attribute::list{2, 0}}}, 3)) ==
         std::vector<std::int64_t>{1, 2, 0});
@@ -33,13 +36,16 @@ TEST_CASE("bad moveaxis attributes are errors naming the attribute", "[ops][rewr
   using rewrites::moveaxis_to_permute;
   CHECK_THROWS_WITH(moveaxis_to_permute::attributes({{"source", 4}, {"destination", 0}}, 4),
                     Catch::Contains("attrs.source") && Catch::Contains("dimension 4 out of range"));
-  CHECK_THROWS_WITH(moveaxis_to_permute::attributes({{"destination", 0}}, 4), Catch::Contains("attrs.source"));
-  CHECK_THROWS_WITH(moveaxis_to_permute::attributes(
-                        {{"source", attribute::list{0, 0}}, {"destination", attribute::list{1, 2}}}, 3),
-                    Catch::Contains("repeated axis"));
-  CHECK_THROWS_WITH(moveaxis_to_permute::attributes(
-                        {{"source", attribute::list{0, 1}}, {"destination", attribute::list{1}}}, 3),
-                    Catch::Contains("attrs.destination"));
+  CHECK_THROWS_WITH(moveaxis_to_permute::attributes({{"destination", 0}}, 4),
+                    Catch::Contains("attrs.source"));
+  CHECK_THROWS_WITH(
+      moveaxis_to_permute::attributes(
+          {{"source", attribute::list{0, 0}}, {"destination", attribute::list{1, 2}}}, 3),
+      Catch::Contains("repeated axis"));
+  CHECK_THROWS_WITH(
+      moveaxis_to_permute::attributes(
+          {{"source", attribute::list{0, 1}}, {"destination", attribute::list{1}}}, 3),
+      Catch::Contains("attrs.destination"));
 }
 
 TEST_CASE("moveaxis permutations move exactly the named axes", "[ops][rewrites][property]") {
@@ -56,13 +62,15 @@ TEST_CASE("moveaxis permutations move exactly the named axes", "[ops][rewrites][
     attribute::list destination_list;
     for (std::size_t i = 0; i < count; ++i) {
       // Negative spellings of the same axis must give the same permutation.
-      source_list.emplace_back(*rc::gen::arbitrary<bool>() ? sources[i] - static_cast<std::int64_t>(rank) : sources[i]);
+      source_list.emplace_back(
+          *rc::gen::arbitrary<bool>() ? sources[i] - static_cast<std::int64_t>(rank) : sources[i]);
       destination_list.emplace_back(destinations[i]);
     }
     const auto dims = dims_of(rewrites::moveaxis_to_permute::attributes(
         {{"source", attribute(source_list)}, {"destination", attribute(destination_list)}}, rank));
     RC_ASSERT(dims.size() == rank);
-    for (std::size_t i = 0; i < count; ++i) RC_ASSERT(dims[destinations[i]] == sources[i]);
+    for (std::size_t i = 0; i < count; ++i)
+      RC_ASSERT(dims[destinations[i]] == sources[i]);
     std::vector<std::int64_t> rest;
     for (std::size_t position = 0; position < rank; ++position) {
       if (std::find(destinations.begin(), destinations.end(), position) == destinations.end()) {

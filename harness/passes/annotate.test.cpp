@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "qlower/passes/annotate.hpp"
 
+#include <rapidcheck/catch.h>
+
 #include <catch2/catch.hpp>
 #include <cstdint>
-#include <rapidcheck/catch.h>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@ using passes::annotation_plan;
 
 const std::string examples = QLOWER_EXAMPLES_DIR;
 
-graph::node_index find(const graph::plain_graph& g, const std::string& id) { return *g.find(id); }
+graph::node_index find(const graph::plain_graph& g, const std::string& id) {
+  return *g.find(id);
+}
 
 TEST_CASE("a ConvNeXt block is quantized end to end, moveaxis included", "[passes][annotate]") {
   const auto g = graph::io::read_json_file(examples + "/graphs/convnext_block.json");
@@ -122,14 +125,17 @@ TEST_CASE("the pass agrees with the reference annotator", "[passes][annotate][pr
   });
 }
 
-TEST_CASE("a pass-through op is quantized exactly when its input is", "[passes][annotate][property]") {
+TEST_CASE("a pass-through op is quantized exactly when its input is",
+          "[passes][annotate][property]") {
   rc::prop("output group == input group for sets D and E", [] {
     const auto g = *harness::any_lowering_graph();
     const annotation_plan plan = passes::annotate(g);
     const std::vector<ops::op_id> ids = passes::op_ids(g);
     for (graph::node_index n = 0; n < g.node_count(); ++n) {
-      if (ids[n] == ops::unknown_op || !traits::is_pass_through(ops::op_table[ids[n]].rule)) continue;
-      if (plan.input_count(n) == 0) continue;
+      if (ids[n] == ops::unknown_op || !traits::is_pass_through(ops::op_table[ids[n]].rule))
+        continue;
+      if (plan.input_count(n) == 0)
+        continue;
       RC_ASSERT(plan.output_quantized(n) == (plan.input_group(n, 0) != annotation_plan::no_group));
       RC_ASSERT(plan.output_group(n) == plan.input_group(n, 0));
     }
@@ -145,9 +151,11 @@ class soa_graph {
       op_.push_back(std::string(g.op_name(n)));
       name_.push_back(std::string(g.node_name(n)));
       input_begin_.push_back(static_cast<std::uint32_t>(input_.size()));
-      for (graph::node_index input : g.inputs(n)) input_.push_back(input);
+      for (graph::node_index input : g.inputs(n))
+        input_.push_back(input);
       user_begin_.push_back(static_cast<std::uint32_t>(user_.size()));
-      for (graph::node_index user : g.users(n)) user_.push_back(user);
+      for (graph::node_index user : g.users(n))
+        user_.push_back(user);
       dtype_.push_back(g.output_dtype(n, 0));
       output_count_.push_back(static_cast<std::uint32_t>(g.output_count(n)));
       dims_.push_back({g.output_dims(n, 0).begin(), g.output_dims(n, 0).end()});
@@ -167,9 +175,15 @@ class soa_graph {
   std::string_view node_name(graph::node_index n) const { return name_[n]; }
   std::size_t output_count(graph::node_index n) const { return output_count_[n]; }
   // Every output but the first of a multi-output node is int64 in the generated graphs.
-  dtype output_dtype(graph::node_index n, std::size_t k) const { return k == 0 ? dtype_[n] : dtype::int64; }
-  std::span<const std::int64_t> output_dims(graph::node_index n, std::size_t) const { return dims_[n]; }
-  const graph::attribute* attribute_of(graph::node_index, std::string_view) const { return nullptr; }
+  dtype output_dtype(graph::node_index n, std::size_t k) const {
+    return k == 0 ? dtype_[n] : dtype::int64;
+  }
+  std::span<const std::int64_t> output_dims(graph::node_index n, std::size_t) const {
+    return dims_[n];
+  }
+  const graph::attribute* attribute_of(graph::node_index, std::string_view) const {
+    return nullptr;
+  }
   std::span<const graph::node_index> graph_outputs() const { return outputs_; }
 
  private:

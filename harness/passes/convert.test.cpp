@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "qlower/passes/convert.hpp"
 
+#include <rapidcheck/catch.h>
+
 #include <catch2/catch.hpp>
 #include <map>
-#include <rapidcheck/catch.h>
 #include <string>
 
 #include "harness/passes/generators.hpp"
@@ -17,7 +18,8 @@ const std::string examples = QLOWER_EXAMPLES_DIR;
 
 std::map<std::string, int> op_histogram(const graph::plain_graph& g) {
   std::map<std::string, int> counts;
-  for (const auto& n : g.nodes()) ++counts[n.op];
+  for (const auto& n : g.nodes())
+    ++counts[n.op];
   return counts;
 }
 
@@ -41,7 +43,8 @@ TEST_CASE("convert gives quantized values int8 and brackets the region with Q an
   CHECK(converted[converted.graph_outputs()[0]].outputs[0].type == dtype::float32);
 }
 
-TEST_CASE("without the seed-000 rule, each moveaxis runs in float between DQ and Q", "[passes][convert]") {
+TEST_CASE("without the seed-000 rule, each moveaxis runs in float between DQ and Q",
+          "[passes][convert]") {
   using seed_000 = traits::with_rule<traits::arm_quantizer, traits::qspec_rule::none,
                                      ops::aten::moveaxis_int, ops::aten::movedim_int>;
   const auto g = graph::io::read_json_file(examples + "/graphs/convnext_block.json");
@@ -78,7 +81,8 @@ TEST_CASE("convert keeps every node and puts Q/DQ exactly on dtype boundaries",
       }
       RC_ASSERT(n.op == g[*original].op);
       for (std::size_t k = 0; k < n.inputs.size(); ++k) {
-        if (n.inputs[k] == graph::no_node) continue;
+        if (n.inputs[k] == graph::no_node)
+          continue;
         const std::uint32_t group = plan.input_group(*original, k);
         const dtype arriving = converted[n.inputs[k]].outputs[0].type;
         if (group != passes::annotation_plan::no_group) {

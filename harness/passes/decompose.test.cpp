@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "qlower/passes/decompose.hpp"
 
-#include <catch2/catch.hpp>
 #include <rapidcheck/catch.h>
+
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "harness/passes/generators.hpp"
@@ -16,16 +17,19 @@ using namespace qlower;
 const std::string examples = QLOWER_EXAMPLES_DIR;
 
 TEST_CASE("moveaxis becomes permute_copy and concat becomes cat", "[passes][decompose]") {
-  const auto g = passes::decompose(graph::io::read_json_file(examples + "/graphs/convnext_block.json"));
+  const auto g =
+      passes::decompose(graph::io::read_json_file(examples + "/graphs/convnext_block.json"));
   const auto& m0 = g[*g.find("m0")];
   CHECK(m0.op == "aten.permute_copy.default");
   CHECK(*m0.attrs.at("dims").as_int_list() == std::vector<std::int64_t>{0, 2, 3, 1});
-  const auto h = passes::decompose(graph::io::read_json_file(examples + "/graphs/concat_fusion.json"));
+  const auto h =
+      passes::decompose(graph::io::read_json_file(examples + "/graphs/concat_fusion.json"));
   CHECK(h[*h.find("fused")].op == "aten.cat.default");
   CHECK(*h[*h.find("fused")].attrs.at("dim").as_int() == 1);
 }
 
-TEST_CASE("after annotate and convert, moveaxis decomposes to an int8 permute_copy", "[passes][decompose]") {
+TEST_CASE("after annotate and convert, moveaxis decomposes to an int8 permute_copy",
+          "[passes][decompose]") {
   const auto g = graph::io::read_json_file(examples + "/graphs/convnext_block.json");
   const auto lowered = passes::decompose(passes::convert(g, passes::annotate(g)));
   const auto& m0 = lowered[*lowered.find("m0")];
@@ -81,13 +85,19 @@ TEST_CASE("decompose keeps every node and every dtype", "[passes][decompose][pro
     const std::int64_t destination = *rc::gen::inRange<std::int64_t>(-rank, rank);
     const auto op = *rc::gen::element<std::string>("aten.moveaxis.int", "aten.movedim.int");
     graph::plain_graph g;
-    const auto x = g.add_node({"x", "input", {}, {}, {{dtype::int8, shape(std::vector<std::int64_t>(rank, 3))}}, {}});
-    g.add_node({"m", op, {x}, {{"source", source}, {"destination", destination}},
-                {{dtype::int8, shape(std::vector<std::int64_t>(rank, 3))}}, {}});
+    const auto x = g.add_node(
+        {"x", "input", {}, {}, {{dtype::int8, shape(std::vector<std::int64_t>(rank, 3))}}, {}});
+    g.add_node({"m",
+                op,
+                {x},
+                {{"source", source}, {"destination", destination}},
+                {{dtype::int8, shape(std::vector<std::int64_t>(rank, 3))}},
+                {}});
     const auto decomposed = passes::decompose(g);
     RC_ASSERT(decomposed[1].op == "aten.permute_copy.default");
     auto dims = *decomposed[1].attrs.at("dims").as_int_list();
-    RC_ASSERT(dims[static_cast<std::size_t>((destination + rank) % rank)] == (source + rank) % rank);
+    RC_ASSERT(dims[static_cast<std::size_t>((destination + rank) % rank)] ==
+              (source + rank) % rank);
     RC_ASSERT(decomposed[1].outputs[0].type == dtype::int8);
   });
 }

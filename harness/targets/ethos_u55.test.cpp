@@ -16,10 +16,10 @@ std::string dtypes_of(std::string_view op) {
 
 TEST_CASE("the U55 dtype table of ethos-u55.md 2.2, answered for aliases and variants too",
           "[targets][ethos_u55]") {
-  for (const char* op : {"aten.permute.default", "aten.permute_copy.default", "aten.cat.default",
-                         "aten.concat.default", "aten.view.default", "aten.view_copy.default",
-                         "aten.expand_copy.default", "aten.repeat.default",
-                         "aten.constant_pad_nd.default"}) {
+  for (const char* op :
+       {"aten.permute.default", "aten.permute_copy.default", "aten.cat.default",
+        "aten.concat.default", "aten.view.default", "aten.view_copy.default",
+        "aten.expand_copy.default", "aten.repeat.default", "aten.constant_pad_nd.default"}) {
     CAPTURE(op);
     CHECK(dtypes_of(op) == "int8, int16, int32");
   }

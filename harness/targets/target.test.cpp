@@ -26,7 +26,8 @@ struct open_target {
 TEST_CASE("a target that declares nothing restricts no op", "[targets][target]") {
   static_assert(qlower::targets::target<open_target>);
   static_assert(qlower::targets::declares_only_canonical_ops<open_target>());
-  for (const auto& entry : qlower::targets::dtype_table<open_target>) CHECK_FALSE(entry.has_value());
+  for (const auto& entry : qlower::targets::dtype_table<open_target>)
+    CHECK_FALSE(entry.has_value());
 }
 
 }  // namespace

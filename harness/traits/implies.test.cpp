@@ -20,7 +20,8 @@ TEST_CASE("the op table satisfies the same implications at run time", "[traits][
         traits::is_pass_through(ops::op_table[row.decomposes_to].rule)) {
       CHECK(traits::is_pass_through(row.rule));
     }
-    if (row.concatenation) CHECK(row.rule == qspec_rule::shared_across_inputs);
+    if (row.concatenation)
+      CHECK(row.rule == qspec_rule::shared_across_inputs);
     if (row.kind == ops::variant_kind::inplace || row.kind == ops::variant_kind::copy) {
       CHECK(ops::follows_variant_convention(ops::op_table[row.canonical].name, row.name, row.kind));
     }
@@ -29,10 +30,10 @@ TEST_CASE("the op table satisfies the same implications at run time", "[traits][
 
 TEST_CASE("the predicates answer false on wrong declarations", "[traits][implies]") {
   struct float_moveaxis
-      : ops::op<"my.moveaxis.int",
-                traits::decomposes_to<ops::aten::permute_copy_default, ops::rewrites::moveaxis_to_permute>> {};
-  struct independent_cat : ops::op<"my.cat.default", traits::concatenation,
-                                   traits::qspec<qspec_rule::independent>> {};
+      : ops::op<"my.moveaxis.int", traits::decomposes_to<ops::aten::permute_copy_default,
+                                                         ops::rewrites::moveaxis_to_permute>> {};
+  struct independent_cat
+      : ops::op<"my.cat.default", traits::concatenation, traits::qspec<qspec_rule::independent>> {};
   struct two_rules : ops::op<"my.op.default", traits::qspec<qspec_rule::binary>,
                              traits::qspec<qspec_rule::none>> {};
   CHECK_FALSE(traits::composite_keeps_pass_through<float_moveaxis>());

@@ -189,7 +189,8 @@ TEST_CASE("where qlower departs from V1, it does so by derivation", "[traits][qs
   CHECK(rule("aten.convolution.default") == qspec_rule::weighted);
   // V1's _conv_ops lists conv2d.padding and conv3d.padding but not conv1d.padding.
   CHECK(rule("aten.conv1d.padding") == qspec_rule::weighted);
-  // constant_pad_nd: V1 leaves it float, the Ethos-U55 runs it only in integers (found by the lint).
+  // constant_pad_nd: V1 leaves it float, the Ethos-U55 runs it only in integers (found by the
+  // lint).
   CHECK(rule("aten.constant_pad_nd.default") == qspec_rule::pass_through);
 }
 

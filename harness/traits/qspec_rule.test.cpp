@@ -9,7 +9,8 @@ namespace {
 
 using qlower::traits::qspec_rule;
 
-TEST_CASE("every rule has its own name; sets D and E are the pass-through rules", "[traits][qspec_rule]") {
+TEST_CASE("every rule has its own name; sets D and E are the pass-through rules",
+          "[traits][qspec_rule]") {
   std::set<std::string_view> names;
   int pass_through = 0;
   for (int value = 0; value <= static_cast<int>(qspec_rule::getitem); ++value) {

@@ -21,7 +21,8 @@ TEST_CASE("the configs hold arm-quantizer.md's defaults", "[traits][quantizer]")
 }
 
 TEST_CASE("with_rule changes exactly the named overloads", "[traits][quantizer]") {
-  using seed_001 = traits::with_rule<traits::arm_quantizer, qspec_rule::none, ops::aten::concat_default>;
+  using seed_001 =
+      traits::with_rule<traits::arm_quantizer, qspec_rule::none, ops::aten::concat_default>;
   constexpr auto& rules = ops::rule_table<seed_001>;
   CHECK(rules[ops::find_op("aten.concat.default")] == qspec_rule::none);
   // The list had cat and concatenate; only concat was missing.

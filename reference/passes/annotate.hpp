@@ -31,33 +31,123 @@ struct ref_plan {
 
 namespace detail {
 
-inline const std::set<std::string> set_a{
-    "abs",        "ceil",      "erf",         "erfinv",    "exp",       "expm1",
-    "elu",        "selu",      "celu",        "floor",     "round",     "log",
-    "reciprocal", "rsqrt",     "sigmoid",     "cos",       "sin",       "tanh",
-    "sum.dim_IntList", "sum",  "hardsigmoid", "hardswish", "hardswish_", "leaky_relu",
-    "leaky_relu_", "full_like", "zeros_like", "pow.Tensor_Scalar", "gelu", "silu",
-    "silu_",      "sinh",      "atan",        "log1p",     "log10",     "acosh",
-    "sign",       "asinh",     "cosh",        "cumsum",    "remainder.Scalar", "tan"};
-inline const std::set<std::string> set_d{
-    "squeeze", "squeeze_copy", "squeeze_copy.dim", "squeeze_.dim", "squeeze.dim", "squeeze.dims",
-    "unbind.int", "unsqueeze", "unsqueeze_copy", "reshape", "repeat", "repeat_interleave.self_int",
-    "expand_copy", "expand", "view", "view_as", "view_copy", "_unsafe_view", "select.int",
-    "select_copy.int", "slice.Tensor", "slice_copy.Tensor", "split.Tensor", "split_with_sizes",
-    "split_copy.Tensor", "transpose.int", "transpose_copy.int", "moveaxis.int", "moveaxis.intlist",
-    "movedim.int", "movedim.intlist", "t_copy", "tile", "flip", "chunk", "contiguous",
-    "upsample_bilinear2d.vec", "upsample_nearest2d.vec", "pad", "amax", "amin", "clamp",
-    "clamp.Tensor", "unflatten.int", "gather", "unfold_copy", "index_select", "index.Tensor",
-    "as_strided_copy", "neg", "detach_copy"};
-inline const std::set<std::string> set_e{
-    "alias", "clone", "hardtanh", "hardtanh_", "relu", "relu_", "mean", "mean.dim", "permute",
-    "permute_copy", "avg_pool2d", "max_pool2d", "flatten.using_ints", "dropout", "dropout_",
-    "adaptive_avg_pool2d", "alias_copy", "pixel_shuffle", "pixel_unshuffle"};
+inline const std::set<std::string> set_a{"abs",
+                                         "ceil",
+                                         "erf",
+                                         "erfinv",
+                                         "exp",
+                                         "expm1",
+                                         "elu",
+                                         "selu",
+                                         "celu",
+                                         "floor",
+                                         "round",
+                                         "log",
+                                         "reciprocal",
+                                         "rsqrt",
+                                         "sigmoid",
+                                         "cos",
+                                         "sin",
+                                         "tanh",
+                                         "sum.dim_IntList",
+                                         "sum",
+                                         "hardsigmoid",
+                                         "hardswish",
+                                         "hardswish_",
+                                         "leaky_relu",
+                                         "leaky_relu_",
+                                         "full_like",
+                                         "zeros_like",
+                                         "pow.Tensor_Scalar",
+                                         "gelu",
+                                         "silu",
+                                         "silu_",
+                                         "sinh",
+                                         "atan",
+                                         "log1p",
+                                         "log10",
+                                         "acosh",
+                                         "sign",
+                                         "asinh",
+                                         "cosh",
+                                         "cumsum",
+                                         "remainder.Scalar",
+                                         "tan"};
+inline const std::set<std::string> set_d{"squeeze",
+                                         "squeeze_copy",
+                                         "squeeze_copy.dim",
+                                         "squeeze_.dim",
+                                         "squeeze.dim",
+                                         "squeeze.dims",
+                                         "unbind.int",
+                                         "unsqueeze",
+                                         "unsqueeze_copy",
+                                         "reshape",
+                                         "repeat",
+                                         "repeat_interleave.self_int",
+                                         "expand_copy",
+                                         "expand",
+                                         "view",
+                                         "view_as",
+                                         "view_copy",
+                                         "_unsafe_view",
+                                         "select.int",
+                                         "select_copy.int",
+                                         "slice.Tensor",
+                                         "slice_copy.Tensor",
+                                         "split.Tensor",
+                                         "split_with_sizes",
+                                         "split_copy.Tensor",
+                                         "transpose.int",
+                                         "transpose_copy.int",
+                                         "moveaxis.int",
+                                         "moveaxis.intlist",
+                                         "movedim.int",
+                                         "movedim.intlist",
+                                         "t_copy",
+                                         "tile",
+                                         "flip",
+                                         "chunk",
+                                         "contiguous",
+                                         "upsample_bilinear2d.vec",
+                                         "upsample_nearest2d.vec",
+                                         "pad",
+                                         "amax",
+                                         "amin",
+                                         "clamp",
+                                         "clamp.Tensor",
+                                         "unflatten.int",
+                                         "gather",
+                                         "unfold_copy",
+                                         "index_select",
+                                         "index.Tensor",
+                                         "as_strided_copy",
+                                         "neg",
+                                         "detach_copy"};
+inline const std::set<std::string> set_e{"alias",
+                                         "clone",
+                                         "hardtanh",
+                                         "hardtanh_",
+                                         "relu",
+                                         "relu_",
+                                         "mean",
+                                         "mean.dim",
+                                         "permute",
+                                         "permute_copy",
+                                         "avg_pool2d",
+                                         "max_pool2d",
+                                         "flatten.using_ints",
+                                         "dropout",
+                                         "dropout_",
+                                         "adaptive_avg_pool2d",
+                                         "alias_copy",
+                                         "pixel_shuffle",
+                                         "pixel_unshuffle"};
 inline const std::set<std::string> cat_like{"cat", "concat", "concatenate", "stack"};
-inline const std::set<std::string> binary{"add.Tensor", "sub.Tensor", "mm", "bmm", "mul.Tensor",
-                                          "minimum", "maximum"};
-inline const std::set<std::string> convs{"conv1d", "conv2d", "conv2d.padding", "conv_transpose2d.input",
-                                         "conv3d", "conv3d.padding"};
+inline const std::set<std::string> binary{"add.Tensor", "sub.Tensor", "mm",     "bmm",
+                                          "mul.Tensor", "minimum",    "maximum"};
+inline const std::set<std::string> convs{
+    "conv1d", "conv2d", "conv2d.padding", "conv_transpose2d.input", "conv3d", "conv3d.padding"};
 inline const std::set<std::string> comparisons{"eq.Tensor", "ge.Tensor", "gt.Tensor", "le.Tensor",
                                                "lt.Tensor"};
 inline const std::set<std::string> fixed_input{"acos", "asin", "atanh"};
@@ -69,30 +159,60 @@ inline const std::set<std::string> constants{"full", "zeros", "ones", "fill_.Sca
 inline std::string spec_name(const std::string& op) {
   std::string rest = op.rfind("aten.", 0) == 0 ? op.substr(5) : op;
   const std::string suffix = ".default";
-  if (rest.size() > suffix.size() && rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) == 0) {
+  if (rest.size() > suffix.size() &&
+      rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) == 0) {
     rest = rest.substr(0, rest.size() - suffix.size());
   }
   return rest;
 }
 
-enum class row { none, a, d, e, cat, binary, weighted, comparison, fixed, constant, getitem, where,
-                 index_put, to_dtype, grid_sampler };
+enum class row {
+  none,
+  a,
+  d,
+  e,
+  cat,
+  binary,
+  weighted,
+  comparison,
+  fixed,
+  constant,
+  getitem,
+  where,
+  index_put,
+  to_dtype,
+  grid_sampler
+};
 
 inline row row_of_spec_name(const std::string& name) {
-  if (name == "getitem") return row::getitem;
-  if (convs.count(name) || name == "linear" || name == "convolution") return row::weighted;
-  if (binary.count(name)) return row::binary;
-  if (name == "grid_sampler") return row::grid_sampler;
-  if (name == "where.self") return row::where;
-  if (cat_like.count(name)) return row::cat;
-  if (name == "index_put" || name == "index_put_") return row::index_put;
-  if (set_a.count(name)) return row::a;
-  if (fixed_input.count(name)) return row::fixed;
-  if (set_d.count(name)) return row::d;
-  if (comparisons.count(name)) return row::comparison;
-  if (constants.count(name)) return row::constant;
-  if (name == "to.dtype") return row::to_dtype;
-  if (set_e.count(name)) return row::e;
+  if (name == "getitem")
+    return row::getitem;
+  if (convs.count(name) || name == "linear" || name == "convolution")
+    return row::weighted;
+  if (binary.count(name))
+    return row::binary;
+  if (name == "grid_sampler")
+    return row::grid_sampler;
+  if (name == "where.self")
+    return row::where;
+  if (cat_like.count(name))
+    return row::cat;
+  if (name == "index_put" || name == "index_put_")
+    return row::index_put;
+  if (set_a.count(name))
+    return row::a;
+  if (fixed_input.count(name))
+    return row::fixed;
+  if (set_d.count(name))
+    return row::d;
+  if (comparisons.count(name))
+    return row::comparison;
+  if (constants.count(name))
+    return row::constant;
+  if (name == "to.dtype")
+    return row::to_dtype;
+  if (set_e.count(name))
+    return row::e;
   return row::none;
 }
 
@@ -121,7 +241,8 @@ inline row row_of(const std::string& op) {
   if (const auto found = qlower_extensions.find(name); found != qlower_extensions.end()) {
     return found->second;
   }
-  if (const row direct = row_of_spec_name(name); direct != row::none) return direct;
+  if (const row direct = row_of_spec_name(name); direct != row::none)
+    return direct;
   // A variant: strip `_copy` or `_` from the operator name and retry.
   const std::size_t dot = name.find('.');
   const std::string op_part = name.substr(0, dot);
@@ -129,8 +250,10 @@ inline row row_of(const std::string& op) {
   for (const std::string suffix : {"_copy", "_"}) {
     if (op_part.size() > suffix.size() &&
         op_part.compare(op_part.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      const row base = row_of_spec_name(op_part.substr(0, op_part.size() - suffix.size()) + overload);
-      if (base != row::none) return base;
+      const row base =
+          row_of_spec_name(op_part.substr(0, op_part.size() - suffix.size()) + overload);
+      if (base != row::none)
+        return base;
     }
   }
   return row::none;
@@ -146,23 +269,28 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
   // Labels: 0 = float; merged by relabelling.
   std::vector<int> out_label(count, 0);
   std::vector<std::vector<int>> in_label(count);
-  for (std::size_t n = 0; n < count; ++n) in_label[n].assign(graph[n].inputs.size(), 0);
+  for (std::size_t n = 0; n < count; ++n)
+    in_label[n].assign(graph[n].inputs.size(), 0);
   int next_label = 1;
   auto is_float32 = [&](int producer) {
-    if (producer < 0) return true;
+    if (producer < 0)
+      return true;
     for (dtype type : graph[static_cast<std::size_t>(producer)].output_types) {
-      if (type != dtype::float32) return false;
+      if (type != dtype::float32)
+        return false;
     }
     return true;
   };
   std::vector<bool> done(count, false);
 
   for (std::size_t n = 0; n < count; ++n) {
-    if (done[n]) continue;
+    if (done[n])
+      continue;
     const ref_node& node = graph[n];
     const row r = detail::row_of(node.op);
     auto input = [&](std::size_t k) { return k < node.inputs.size() ? node.inputs[k] : -1; };
-    if (r == row::none) continue;
+    if (r == row::none)
+      continue;
     if (r == row::getitem) {
       const int p = input(0);
       if (p >= 0 && out_label[static_cast<std::size_t>(p)] != 0) {
@@ -176,11 +304,13 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
     std::vector<std::size_t> slots;
     if (r == row::binary || r == row::comparison) {
       for (std::size_t k = 0; k < 2; ++k) {
-        if (input(k) >= 0) slots.push_back(k);
+        if (input(k) >= 0)
+          slots.push_back(k);
       }
     } else if (r == row::weighted) {
       for (std::size_t k = 0; k < 3; ++k) {
-        if (input(k) >= 0) slots.push_back(k);
+        if (input(k) >= 0)
+          slots.push_back(k);
       }
     } else if (r == row::cat || r == row::where || r == row::index_put) {
       for (std::size_t k = 0; k < node.inputs.size(); ++k) {
@@ -191,18 +321,25 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
       }
     } else if (r == row::to_dtype) {
       const int p = input(0);
-      const dtype type = p >= 0 ? graph[static_cast<std::size_t>(p)].output_types[0] : dtype::float32;
-      if (type != dtype::int8 && type != dtype::int16 && type != dtype::int32) continue;
+      const dtype type =
+          p >= 0 ? graph[static_cast<std::size_t>(p)].output_types[0] : dtype::float32;
+      if (type != dtype::int8 && type != dtype::int16 && type != dtype::int32)
+        continue;
     } else if (r != row::constant) {
-      if (input(0) >= 0) slots.push_back(0);
+      if (input(0) >= 0)
+        slots.push_back(0);
     }
     bool ok = true;
     if (r != row::comparison) {
-      for (dtype type : node.output_types) ok = ok && type == dtype::float32;
+      for (dtype type : node.output_types)
+        ok = ok && type == dtype::float32;
     }
-    for (std::size_t k : slots) ok = ok && is_float32(input(k));
-    if (!ok) continue;
-    if (r == row::grid_sampler && int16_activations) continue;
+    for (std::size_t k : slots)
+      ok = ok && is_float32(input(k));
+    if (!ok)
+      continue;
+    if (r == row::grid_sampler && int16_activations)
+      continue;
 
     auto fresh = [&] { return next_label++; };
     switch (r) {
@@ -212,16 +349,19 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
       case row::fixed:
       case row::grid_sampler:
       case row::to_dtype:
-        for (std::size_t k : slots) in_label[n][k] = fresh();
+        for (std::size_t k : slots)
+          in_label[n][k] = fresh();
         out_label[n] = fresh();
         break;
       case row::d:
-        if (slots.empty()) break;
+        if (slots.empty())
+          break;
         in_label[n][0] = fresh();
         out_label[n] = in_label[n][0];
         break;
       case row::e: {
-        if (slots.empty()) break;
+        if (slots.empty())
+          break;
         const int p = input(0);
         const int producer_label = out_label[static_cast<std::size_t>(p)];
         in_label[n][0] = producer_label != 0 ? producer_label : fresh();
@@ -231,15 +371,19 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
       case row::cat:
       case row::where:
       case row::index_put:
-        if (slots.empty()) break;
+        if (slots.empty())
+          break;
         in_label[n][slots[0]] = fresh();
-        for (std::size_t k : slots) in_label[n][k] = in_label[n][slots[0]];
+        for (std::size_t k : slots)
+          in_label[n][k] = in_label[n][slots[0]];
         out_label[n] = in_label[n][slots[0]];
         break;
       case row::comparison:
-        if (slots.empty()) break;
+        if (slots.empty())
+          break;
         in_label[n][slots[0]] = fresh();
-        if (slots.size() > 1) in_label[n][1] = input(0) == input(1) ? fresh() : in_label[n][0];
+        if (slots.size() > 1)
+          in_label[n][1] = input(0) == input(1) ? fresh() : in_label[n][0];
         break;
       case row::weighted: {
         for (std::size_t k : slots) {
@@ -256,12 +400,15 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
         if (name != "linear") {
           for (std::size_t u = n + 1; u < count; ++u) {
             bool uses = false;
-            for (int i : graph[u].inputs) uses = uses || i == static_cast<int>(n);
-            if (!uses) continue;
+            for (int i : graph[u].inputs)
+              uses = uses || i == static_cast<int>(n);
+            if (!uses)
+              continue;
             bool float_out = true;
-            for (dtype type : graph[u].output_types) float_out = float_out && type == dtype::float32;
-            if (detail::spec_name(graph[u].op) == "batch_norm" && graph[u].inputs[0] == static_cast<int>(n) &&
-                float_out) {
+            for (dtype type : graph[u].output_types)
+              float_out = float_out && type == dtype::float32;
+            if (detail::spec_name(graph[u].op) == "batch_norm" &&
+                graph[u].inputs[0] == static_cast<int>(n) && float_out) {
               in_label[u][0] = out_label[n];
               out_label[u] = out_label[n];
               done[u] = true;
@@ -272,7 +419,8 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
         break;
       }
       case row::none:
-      case row::getitem: break;
+      case row::getitem:
+        break;
     }
     done[n] = true;
   }
@@ -280,23 +428,28 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
   // Number labels by first appearance: outputs first, then input slots.
   std::map<int, int> number;
   auto canonical = [&](int label) {
-    if (label == 0) return -1;
+    if (label == 0)
+      return -1;
     const auto found = number.find(label);
-    if (found != number.end()) return found->second;
+    if (found != number.end())
+      return found->second;
     const int id = static_cast<int>(number.size());
     number[label] = id;
     return id;
   };
   ref_plan plan;
-  for (std::size_t n = 0; n < count; ++n) plan.output_group.push_back(canonical(out_label[n]));
+  for (std::size_t n = 0; n < count; ++n)
+    plan.output_group.push_back(canonical(out_label[n]));
   plan.input_group.resize(count);
   for (std::size_t n = 0; n < count; ++n) {
-    for (int label : in_label[n]) plan.input_group[n].push_back(canonical(label));
+    for (int label : in_label[n])
+      plan.input_group[n].push_back(canonical(label));
   }
   for (std::size_t n = 0; n < count; ++n) {
     bool quantized = plan.output_group[n] >= 0;
     if (detail::row_of(graph[n].op) == row::comparison) {
-      for (int group : plan.input_group[n]) quantized = quantized || group >= 0;
+      for (int group : plan.input_group[n])
+        quantized = quantized || group >= 0;
     }
     plan.runs_quantized.push_back(quantized);
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <exception>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,8 @@
 #include "qlower/core/error.hpp"
 #include "qlower/graph/io/json.hpp"
 #include "qlower/graph/summary.hpp"
+#include "qlower/traits/lint.hpp"
+#include "qlower/traits/rule_file.hpp"
 
 namespace {
 
@@ -98,6 +101,66 @@ int run_info(const info_options& options) {
   return status;
 }
 
+struct lint_options {
+  std::vector<std::string> files;
+  bool as_json = false;
+};
+
+/// Lints one rule set; prints its findings and returns how many there were.
+std::size_t report_lint(const std::string& label, const qlower::traits::rule_set& set, bool as_json,
+                        json& reports) {
+  const std::vector<qlower::traits::lint_finding> findings = qlower::traits::lint(set);
+  json report = {{"rules", label}, {"valid", true}, {"findings", json::array()}};
+  for (const auto& finding : findings) {
+    report["findings"].push_back({{"kind", qlower::traits::to_string(finding.kind)},
+                                  {"op", qlower::ops::op_table[finding.op].name},
+                                  {"related", qlower::ops::op_table[finding.related].name},
+                                  {"message", finding.message}});
+  }
+  if (as_json) {
+    reports.push_back(std::move(report));
+  } else {
+    std::cout << label << ": "
+              << (findings.empty() ? "no findings" : std::to_string(findings.size()) + " findings")
+              << '\n';
+    for (const auto& finding : findings) {
+      std::cout << "  " << qlower::traits::to_string(finding.kind) << ": " << finding.message
+                << '\n';
+    }
+  }
+  return findings.size();
+}
+
+int run_lint(const lint_options& options) {
+  using namespace qlower;
+  json reports = json::array();
+  std::size_t findings = 0;
+  bool invalid = false;
+  if (options.files.empty()) {
+    findings += report_lint("built-in arm_quantizer on ethos-u55",
+                            traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>(),
+                            options.as_json, reports);
+    findings += report_lint("built-in arm_quantizer_a16w8 on ethos-u55",
+                            traits::rule_set_of<traits::arm_quantizer_a16w8, targets::ethos_u55>(),
+                            options.as_json, reports);
+  }
+  for (const std::string& file : options.files) {
+    try {
+      findings += report_lint(file, traits::read_rules_file(file), options.as_json, reports);
+    } catch (const qlower::error& failure) {
+      invalid = true;
+      if (options.as_json) {
+        reports.push_back({{"rules", file}, {"valid", false}, {"error", failure.what()}});
+      } else {
+        std::cout << file << ": invalid (" << failure.what() << ")\n";
+      }
+    }
+  }
+  if (options.as_json)
+    std::cout << reports.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+  return invalid || findings > 0 ? exit_invalid : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,6 +178,17 @@ int main(int argc, char** argv) {
   info_command->add_option("GRAPH.json", info.files, "Graph files to read")->required();
   info_command->add_flag("--json", info.as_json, "Print one JSON report per file instead of text");
 
+  lint_options lint;
+  CLI::App* lint_command = app.add_subcommand(
+      "lint",
+      "Check quantizer rules against a target: ops left float that the target runs only in "
+      "integer types (stranded on the host), aliases whose rule differs from their op's, "
+      "composites that lose their decomposition's pass-through rule. Without RULES.json, checks "
+      "qlower's built-in Arm quantizers on the Ethos-U55.");
+  lint_command->add_option("RULES.json", lint.files,
+                           "Rule files (format: include/qlower/traits/rule_file.hpp, README)");
+  lint_command->add_flag("--json", lint.as_json, "Print one JSON report per rule set");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& failure) {
@@ -124,6 +198,8 @@ int main(int argc, char** argv) {
   try {
     if (info_command->parsed())
       return run_info(info);
+    if (lint_command->parsed())
+      return run_lint(lint);
   } catch (const std::exception& failure) {
     // Only a bug lands here: every bad input is a qlower::error handled above.
     std::cerr << "qlower: internal error: " << failure.what() << '\n';

@@ -58,6 +58,13 @@ class shape_error : public error {
   using error::error;
 };
 
+/// A rule file or other configuration that qlower cannot use: an unknown op,
+/// rule or dtype name, a field of the wrong type.
+class config_error : public error {
+ public:
+  using error::error;
+};
+
 /// Why a graph document or a graph was rejected; one value per error class of
 /// graph-format.md, so a caller can branch on the class and a test can check it.
 enum class graph_errc : std::uint8_t {

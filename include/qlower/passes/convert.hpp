@@ -16,7 +16,8 @@
 namespace qlower::passes {
 
 /// The op names convert inserts, as the quantized_decomposed ops of the specs.
-inline constexpr std::string_view quantize_op_name = "quantized_decomposed.quantize_per_tensor.default";
+inline constexpr std::string_view quantize_op_name =
+    "quantized_decomposed.quantize_per_tensor.default";
 inline constexpr std::string_view dequantize_op_name =
     "quantized_decomposed.dequantize_per_tensor.default";
 inline constexpr std::string_view quantize_per_channel_op_name =
@@ -42,10 +43,12 @@ inline graph::plain_graph convert(const graph::plain_graph& g, const annotation_
   graph::plain_graph result(g.name());
   std::vector<node_index> converted(g.node_count(), graph::no_node);
   std::unordered_set<std::string> ids;
-  for (const node& n : g.nodes()) ids.insert(n.id);
+  for (const node& n : g.nodes())
+    ids.insert(n.id);
   auto fresh_id = [&](const std::string& base) {
     std::string id = base;
-    for (int suffix = 2; ids.contains(id); ++suffix) id = base + "_" + std::to_string(suffix);
+    for (int suffix = 2; ids.contains(id); ++suffix)
+      id = base + "_" + std::to_string(suffix);
     ids.insert(id);
     return id;
   };
@@ -62,18 +65,23 @@ inline graph::plain_graph convert(const graph::plain_graph& g, const annotation_
   std::map<std::pair<node_index, std::uint32_t>, node_index> quantized;
   auto dequantize = [&](node_index source) {
     const auto found = dequantized.find(source);
-    if (found != dequantized.end()) return found->second;
+    if (found != dequantized.end())
+      return found->second;
     const node& value = g[source];
     const std::uint32_t group = plan.output_group(source);
-    node dq{fresh_id(value.id + ".dq"), std::string(dequantize_op_name), {converted[source]},
+    node dq{fresh_id(value.id + ".dq"),
+            std::string(dequantize_op_name),
+            {converted[source]},
             group_attrs(group, plan.groups()[group].spec.type),
-            {{dtype::float32, value.outputs.front().dims}}, {}};
+            {{dtype::float32, value.outputs.front().dims}},
+            {}};
     return dequantized[source] = result.add_node(std::move(dq));
   };
   auto quantize = [&](node_index source, std::uint32_t group) {
     const auto key = std::make_pair(source, group);
     const auto found = quantized.find(key);
-    if (found != quantized.end()) return found->second;
+    if (found != quantized.end())
+      return found->second;
     const node& value = g[source];
     const node_index float_value =
         plan.output_quantized(source) ? dequantize(source) : converted[source];
@@ -85,7 +93,8 @@ inline graph::plain_graph convert(const graph::plain_graph& g, const annotation_
            group_attrs(group, target.spec.type),
            {{target.spec.type, value.outputs.front().dims}},
            {}};
-    if (per_channel) q.attrs["axis"] = static_cast<std::int64_t>(target.spec.channel_axis);
+    if (per_channel)
+      q.attrs["axis"] = static_cast<std::int64_t>(target.spec.channel_axis);
     return quantized[key] = result.add_node(std::move(q));
   };
 
@@ -93,7 +102,8 @@ inline graph::plain_graph convert(const graph::plain_graph& g, const annotation_
     node copy = g[n];
     for (std::size_t k = 0; k < copy.inputs.size(); ++k) {
       const node_index source = copy.inputs[k];
-      if (source == graph::no_node) continue;
+      if (source == graph::no_node)
+        continue;
       const std::uint32_t wanted = plan.input_group(n, k);
       const std::uint32_t held = plan.output_group(source);
       if (wanted == held) {
@@ -107,7 +117,8 @@ inline graph::plain_graph convert(const graph::plain_graph& g, const annotation_
     if (plan.output_quantized(n)) {
       const dtype type = plan.groups()[plan.output_group(n)].spec.type;
       for (graph::tensor_type& output : copy.outputs) {
-        if (output.type == dtype::float32) output.type = type;
+        if (output.type == dtype::float32)
+          output.type = type;
       }
       // Constant data is float until calibration gives the scale to round it with.
       copy.data = {};

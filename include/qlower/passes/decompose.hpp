@@ -29,7 +29,8 @@ inline graph::plain_graph decompose(const graph::plain_graph& g) {
     // set is finite and acyclic in both, so op_count steps always suffice.
     for (std::size_t step = 0; step <= ops::op_count; ++step) {
       const ops::op_id id = ops::find_op(rewritten.op);
-      if (id == ops::unknown_op) break;
+      if (id == ops::unknown_op)
+        break;
       const ops::op_info& row = ops::op_table[id];
       if (row.rewrite != nullptr) {
         // A composite, or an alias or variant of one (movedim, t_copy): its decomposition.

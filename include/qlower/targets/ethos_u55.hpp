@@ -26,7 +26,8 @@ inline constexpr dtype_set u55_int8{dtype::int8};
 }  // namespace detail
 
 // Data movement in 8, 16 or 32 bits.
-// without this, a float permute (moveaxis left unquantized) is "supported" and the seed-000 split is invisible
+// without this, a float permute (moveaxis left unquantized) is "supported" and the seed-000 split
+// is invisible
 template <>
 struct supported_dtypes<ethos_u55, ops::aten::permute_default> {
   static constexpr dtype_set value = detail::u55_int8_16_32;
@@ -53,10 +54,10 @@ struct supported_dtypes<ethos_u55, ops::aten::view_default> {
 };
 
 // Table ops (lowered to TOSA TABLE) and amax/amin in 8 or 16 bits.
-#define QLOWER_U55_TABLE_OP(op_type)                                 \
-  template <>                                                        \
-  struct supported_dtypes<ethos_u55, ops::aten::op_type> {           \
-    static constexpr dtype_set value = detail::u55_int8_16;          \
+#define QLOWER_U55_TABLE_OP(op_type)                        \
+  template <>                                               \
+  struct supported_dtypes<ethos_u55, ops::aten::op_type> {  \
+    static constexpr dtype_set value = detail::u55_int8_16; \
   };
 QLOWER_U55_TABLE_OP(ceil_default)
 QLOWER_U55_TABLE_OP(erf_default)

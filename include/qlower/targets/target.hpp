@@ -22,16 +22,25 @@ class dtype_set {
  public:
   constexpr dtype_set() = default;
   constexpr dtype_set(std::initializer_list<dtype> types) {
-    for (dtype type : types) bits_ |= bit(type);
+    for (dtype type : types)
+      bits_ |= bit(type);
+  }
+
+  /// `set` with `type` added.
+  static constexpr dtype_set with(dtype_set set, dtype type) noexcept {
+    set.bits_ |= bit(type);
+    return set;
   }
 
   constexpr bool contains(dtype type) const noexcept { return (bits_ & bit(type)) != 0; }
   constexpr bool empty() const noexcept { return bits_ == 0; }
   /// Non-empty and without a floating-point dtype: a float op is always rejected.
   constexpr bool integer_only() const noexcept {
-    if (empty()) return false;
+    if (empty())
+      return false;
     for (dtype type : all_dtypes) {
-      if (contains(type) && is_floating_point(type)) return false;
+      if (contains(type) && is_floating_point(type))
+        return false;
     }
     return true;
   }
@@ -39,8 +48,10 @@ class dtype_set {
   std::string to_string() const {
     std::string text;
     for (dtype type : all_dtypes) {
-      if (!contains(type)) continue;
-      if (!text.empty()) text += ", ";
+      if (!contains(type))
+        continue;
+      if (!text.empty())
+        text += ", ";
       text += qlower::to_string(type);
     }
     return text;
@@ -75,8 +86,8 @@ concept target = requires {
 /// The dtype restriction of every op under `Target`, indexed by op_id and
 /// answered through each op's canonical op; empty where none is declared.
 template <target Target>
-inline constexpr std::array<std::optional<dtype_set>, ops::op_count> dtype_table = unpack_types(
-    ops::all_ops, []<class... Ops>() {
+inline constexpr std::array<std::optional<dtype_set>, ops::op_count> dtype_table =
+    unpack_types(ops::all_ops, []<class... Ops>() {
       return std::array<std::optional<dtype_set>, ops::op_count>{[] {
         using canonical = ops::canonical_t<Ops>;
         if constexpr (declares_dtypes_v<Target, canonical>) {
@@ -92,7 +103,7 @@ inline constexpr std::array<std::optional<dtype_set>, ops::op_count> dtype_table
 template <target Target>
 constexpr bool declares_only_canonical_ops() {
   return unpack_types(ops::all_ops, []<class... Ops>() {
-    return ((!ops::is_alias_v<Ops> || !declares_dtypes_v<Target, Ops>) && ...);
+    return ((!ops::is_alias_v<Ops> || !declares_dtypes_v<Target, Ops>)&&...);
   });
 }
 

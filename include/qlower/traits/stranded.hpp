@@ -41,14 +41,16 @@ struct stranded_op {
 /// Whether `id` is stranded under `set`: its rule is `none` and the op it
 /// lowers to is restricted to integer dtypes.
 constexpr std::optional<stranded_op> check_stranded(const rule_set& set, ops::op_id id) {
-  if (set.rules[id] != qspec_rule::none) return std::nullopt;
+  if (set.rules[id] != qspec_rule::none)
+    return std::nullopt;
   const ops::op_info& row = ops::op_table[id];
   // What the decompose pass turns it into: its decomposition, or an alias's canonical op.
-  const ops::op_id lowered = row.decomposes_to != ops::unknown_op ? row.decomposes_to
+  const ops::op_id lowered = row.decomposes_to != ops::unknown_op   ? row.decomposes_to
                              : row.kind == ops::variant_kind::alias ? row.canonical
                                                                     : id;
   const std::optional<targets::dtype_set>& dtypes = set.dtypes[lowered];
-  if (!dtypes || !dtypes->integer_only()) return std::nullopt;
+  if (!dtypes || !dtypes->integer_only())
+    return std::nullopt;
   return stranded_op{id, lowered, *dtypes};
 }
 
@@ -56,7 +58,8 @@ constexpr std::optional<stranded_op> check_stranded(const rule_set& set, ops::op
 inline std::vector<stranded_op> find_stranded(const rule_set& set) {
   std::vector<stranded_op> found;
   for (std::size_t id = 0; id < ops::op_count; ++id) {
-    if (auto stranded = check_stranded(set, static_cast<ops::op_id>(id))) found.push_back(*stranded);
+    if (auto stranded = check_stranded(set, static_cast<ops::op_id>(id)))
+      found.push_back(*stranded);
   }
   return found;
 }
