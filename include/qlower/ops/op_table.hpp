@@ -28,10 +28,7 @@ using all_ops_list =
 
 template <class T, class... Ts>
 constexpr std::size_t index_in(type_list<Ts...>) {
-  std::size_t index = 0;
-  std::size_t found = sizeof...(Ts);
-  ((found = (std::is_same_v<T, Ts> && found == sizeof...(Ts)) ? index : found, ++index), ...);
-  return found;
+  return first_true(std::array<bool, sizeof...(Ts)>{std::is_same_v<T, Ts>...});
 }
 }  // namespace detail
 

@@ -83,19 +83,25 @@ concept target = requires {
   { Target::name } -> std::convertible_to<std::string_view>;
 };
 
+namespace detail {
+template <class Target, class Op>
+constexpr std::optional<dtype_set> declared_dtypes() {
+  using canonical = ops::canonical_t<Op>;
+  if constexpr (declares_dtypes_v<Target, canonical>) {
+    return supported_dtypes<Target, canonical>::value;
+  } else {
+    return std::nullopt;
+  }
+}
+}  // namespace detail
+
 /// The dtype restriction of every op under `Target`, indexed by op_id and
 /// answered through each op's canonical op; empty where none is declared.
 template <target Target>
 inline constexpr std::array<std::optional<dtype_set>, ops::op_count> dtype_table =
     unpack_types(ops::all_ops, []<class... Ops>() {
-      return std::array<std::optional<dtype_set>, ops::op_count>{[] {
-        using canonical = ops::canonical_t<Ops>;
-        if constexpr (declares_dtypes_v<Target, canonical>) {
-          return std::optional<dtype_set>(supported_dtypes<Target, canonical>::value);
-        } else {
-          return std::optional<dtype_set>();
-        }
-      }()...};
+      return std::array<std::optional<dtype_set>, ops::op_count>{
+          detail::declared_dtypes<Target, Ops>()...};
     });
 
 /// Restrictions are declared on canonical ops only, so an alias cannot be
@@ -103,7 +109,8 @@ inline constexpr std::array<std::optional<dtype_set>, ops::op_count> dtype_table
 template <target Target>
 constexpr bool declares_only_canonical_ops() {
   return unpack_types(ops::all_ops, []<class... Ops>() {
-    return ((!ops::is_alias_v<Ops> || !declares_dtypes_v<Target, Ops>)&&...);
+    return all_of(std::array<bool, sizeof...(Ops)>{
+        (!ops::is_alias_v<Ops> || !declares_dtypes_v<Target, Ops>)...});
   });
 }
 

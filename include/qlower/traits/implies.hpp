@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
@@ -96,7 +97,9 @@ constexpr bool verify_op() {
 /// verify_op over a whole list of ops.
 template <class HanaTypes>
 constexpr bool verify_ops(HanaTypes types) {
-  return unpack_types(types, []<class... Ops>() { return (verify_op<Ops>() && ...); });
+  return unpack_types(types, []<class... Ops>() {
+    return all_of(std::array<bool, sizeof...(Ops)>{verify_op<Ops>()...});
+  });
 }
 
 /// No two ops of the set share a name, so name lookup is a function.

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "qlower/core/dtype.hpp"
+#include "qlower/core/type_list.hpp"
 #include "qlower/ops/op.hpp"
 #include "qlower/ops/op_table.hpp"
 #include "qlower/traits/qspec.hpp"
@@ -76,8 +77,8 @@ struct arm_quantizer_a16w8 : arm_quantizer {
 template <class Base, qspec_rule Rule, class... Ops>
 struct with_rule : Base {
   template <class Op>
-  static constexpr qspec_rule rule = (std::is_same_v<Op, Ops> || ...) ? Rule
-                                                                      : Base::template rule<Op>;
+  static constexpr qspec_rule rule =
+      contains_v<Op, type_list<Ops...>> ? Rule : Base::template rule<Op>;
 };
 
 /// A quantizer policy: a config and a rule for every op of the set.
