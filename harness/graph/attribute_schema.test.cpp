@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "qlower/ops/op_table.hpp"
+
 namespace {
 
 using qlower::graph::attribute;
@@ -36,8 +38,21 @@ TEST_CASE("the known schemas answer by op and argument", "[graph][attribute_sche
   CHECK(expected_attribute_form("aten.permute_copy.default", "dims") == attribute_form::int_list);
   CHECK(expected_attribute_form("aten.moveaxis.int", "source") == attribute_form::integer);
   CHECK(expected_attribute_form("aten.concat.default", "dim") == attribute_form::integer);
+  CHECK(expected_attribute_form("aten.max_pool2d.default", "kernel_size") ==
+        (attribute_form::int_list | attribute_form::integer));
+  CHECK(expected_attribute_form("aten.clone.default", "memory_format") ==
+        (attribute_form::string | attribute_form::integer | attribute_form::null));
   CHECK_FALSE(expected_attribute_form("aten.permute_copy.default", "not_an_arg").has_value());
   CHECK_FALSE(expected_attribute_form("vendor.op.default", "dims").has_value());
+}
+
+TEST_CASE("every schema entry names an op of the op set", "[graph][attribute_schema]") {
+  for (const auto& spec : qlower::graph::detail::known_attribute_specs) {
+    CAPTURE(spec.op, spec.name);
+    CHECK(qlower::ops::find_op(spec.op) != qlower::ops::unknown_op);
+    CHECK(qlower::graph::expected_attribute_form(spec.op, spec.name) == spec.forms);
+  }
+  CHECK(qlower::graph::detail::known_attribute_specs.size() > 500);
 }
 
 TEST_CASE("no (op, argument) pair is declared twice", "[graph][attribute_schema]") {

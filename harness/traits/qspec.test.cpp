@@ -32,6 +32,7 @@ const std::vector<row> v1_rows{
      {"aten.acos.default", "aten.asin.default", "aten.atanh.default", "aten.grid_sampler.default",
       "aten.to.dtype"}},
     {qspec_rule::getitem, {"getitem"}},
+    {qspec_rule::copy, {"aten.copy_.default"}},
     {qspec_rule::independent,
      {"aten.abs.default",         "aten.acosh.default",      "aten.asinh.default",
       "aten.atan.default",        "aten.ceil.default",       "aten.celu.default",
@@ -130,7 +131,7 @@ TEST_CASE("every op of every V1 row has that row's rule", "[traits][qspec]") {
       ++checked;
     }
   }
-  CHECK(checked == 42 + 51 + 19 + 7 + 7 + 7 + 5 + 5 + 5 + 1);
+  CHECK(checked == 42 + 51 + 19 + 7 + 7 + 7 + 5 + 5 + 5 + 1 + 1);
 }
 
 TEST_CASE("the ops V1 never annotates stay float", "[traits][qspec]") {

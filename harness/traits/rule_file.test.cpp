@@ -41,6 +41,7 @@ TEST_CASE("every bad input is a config_error naming the field", "[traits][rule_f
       {"{", ""},
       {R"({"format": "qlower-graph", "version": 1})", "format"},
       {R"({"format": "qlower-rules", "version": 2})", "version"},
+      {R"({"format": "qlower-rules", "version": 1.0})", "version"},
       {doc(R"("extra": 1)"), "extra"},
       {doc(R"("policy": "tflite")"), "policy"},
       {doc(R"("target": "u85")"), "target"},

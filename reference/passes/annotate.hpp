@@ -181,7 +181,8 @@ enum class row {
   where,
   index_put,
   to_dtype,
-  grid_sampler
+  grid_sampler,
+  copy
 };
 
 inline row row_of_spec_name(const std::string& name) {
@@ -211,6 +212,8 @@ inline row row_of_spec_name(const std::string& name) {
     return row::constant;
   if (name == "to.dtype")
     return row::to_dtype;
+  if (name == "copy_")
+    return row::copy;
   if (set_e.count(name))
     return row::e;
   return row::none;
@@ -236,6 +239,7 @@ inline row row_of(const std::string& op) {
       // V1's _conv_ops has conv2d.padding and conv3d.padding but not conv1d.padding;
       // V2's PARAMETER_TARGETS has it.
       {"conv1d.padding", row::weighted},
+      {"copy", row::copy},  // the functional form of copy_
   };
   const std::string name = spec_name(op);
   if (const auto found = qlower_extensions.find(name); found != qlower_extensions.end()) {
@@ -302,7 +306,7 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
     }
     // Which inputs the row annotates.
     std::vector<std::size_t> slots;
-    if (r == row::binary || r == row::comparison) {
+    if (r == row::binary || r == row::comparison || r == row::copy) {
       for (std::size_t k = 0; k < 2; ++k) {
         if (input(k) >= 0)
           slots.push_back(k);
@@ -377,6 +381,11 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
         for (std::size_t k : slots)
           in_label[n][k] = in_label[n][slots[0]];
         out_label[n] = in_label[n][slots[0]];
+        break;
+      case row::copy:
+        for (std::size_t k : slots)
+          in_label[n][k] = fresh();
+        out_label[n] = input(1) >= 0 ? in_label[n][1] : fresh();
         break;
       case row::comparison:
         if (slots.empty())

@@ -89,9 +89,8 @@ struct grid_sampler_2d_default : op<"aten.grid_sampler_2d.default"> {};
 // V1 row 19: a fixed scale-1 spec on the output when the input is an integer.
 struct to_dtype : op<"aten.to.dtype", qspec<fixed>> {};
 struct _to_copy_default : op<"aten._to_copy.default"> {};
-struct copy_default : op<"aten.copy.default"> {};
-// V1 row 15 gives copy_ input-acts and an output shared with its source;
-// qlower leaves it float (TODO(#3): model row 15).
+// V1 row 15: copy_(self, src) takes input-acts on both; the output shares src's spec.
+struct copy_default : op<"aten.copy.default", qspec<copy>> {};
 struct copy__default : variant_of<copy_default, variant_kind::inplace, "aten.copy_.default"> {};
 
 //===--- Ranges and constants never annotated by V1 ---===//

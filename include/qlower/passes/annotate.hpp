@@ -213,6 +213,7 @@ annotation_plan annotate(const G& g) {
     switch (rule) {
       case qspec_rule::binary:
       case qspec_rule::comparison:
+      case qspec_rule::copy:
         for (std::size_t k = 0; k < arity && k < 2; ++k) {
           if (present(n, k))
             slots.push_back(k);
@@ -268,6 +269,15 @@ annotation_plan annotate(const G& g) {
         for (std::size_t k : slots)
           points.fresh(in(n, k), spec_kind::activation);
         points.fresh(out(n), spec_kind::activation);
+        break;
+      case qspec_rule::copy:
+        for (std::size_t k : slots)
+          points.fresh(in(n, k), spec_kind::activation);
+        if (present(n, 1)) {
+          points.share(out(n), in(n, 1));
+        } else {
+          points.fresh(out(n), spec_kind::activation);
+        }
         break;
       case qspec_rule::pass_through:
         if (slots.empty())

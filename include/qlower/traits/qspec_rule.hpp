@@ -19,6 +19,7 @@ enum class qspec_rule : std::uint8_t {
   comparison,                 ///< eq/ge/gt/le/lt.Tensor: shared inputs, bool output unquantized
   fixed,                      ///< acos/asin/atanh, grid_sampler, to.dtype: fixed input qparams
   output_only,                ///< full/zeros/ones/fill_/scalar_tensor: an output-act only
+  copy,                       ///< copy_: input-acts on both, the output shares the source's
   getitem,                    ///< shares its producer's spec when the producer is annotated
 };
 
@@ -44,6 +45,8 @@ constexpr std::string_view to_string(qspec_rule rule) noexcept {
       return "fixed";
     case qspec_rule::output_only:
       return "output_only";
+    case qspec_rule::copy:
+      return "copy";
     case qspec_rule::getitem:
       return "getitem";
   }

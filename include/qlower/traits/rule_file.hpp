@@ -74,7 +74,8 @@ inline rule_set read_rules(std::string_view text, const std::string& source = "<
   }
   if (document.value("format", json()) != "qlower-rules")
     fail("format", "expected \"qlower-rules\"");
-  if (document.value("version", json()) != 1)
+  const json version = document.value("version", json());
+  if (!version.is_number_integer() || version != 1)
     fail("version", "expected version 1");
 
   rule_set set = rule_set_of<arm_quantizer, targets::ethos_u55>();
