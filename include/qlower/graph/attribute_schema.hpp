@@ -96,7 +96,9 @@ using enum attribute_form;
 // graph-format.md writes them: `int[2]` also takes one int, as Python broadcasts it;
 // a ScalarType, Layout, Device or MemoryFormat is its name or its enum value.
 // harness/graph/attribute_schema.test.cpp checks that every entry names an op of the set.
-inline constexpr std::array known_attribute_specs{
+// std::to_array, not CTAD: libstdc++'s array deduction guide folds over every element,
+// past clang's limit of 256.
+inline constexpr auto known_attribute_specs = std::to_array<attribute_spec>({
     attribute_spec{"aten.__lshift__.Scalar", "other", number | boolean},
     attribute_spec{"aten.__rshift__.Scalar", "other", number | boolean},
     attribute_spec{"aten._adaptive_avg_pool2d.default", "output_size", int_list | integer},
@@ -632,7 +634,7 @@ inline constexpr std::array known_attribute_specs{
     attribute_spec{"quantized_decomposed.quantize_per_token.default", "quant_max", integer},
     attribute_spec{"quantized_decomposed.quantize_per_token.default", "dtype", string | integer},
     attribute_spec{"getitem", "index", integer},
-};
+});
 }  // namespace detail
 
 namespace detail {
