@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -150,13 +151,16 @@ inline bool is_conv(ops::op_id id) {
 /// to calibrate); integer inputs of a shared-spec op (where's condition,
 /// index_put's indices) are skipped instead of rejecting the op; large-scalar
 /// constants are not detected (the graph concept carries no constant data).
-template <traits::quantizer_policy Policy = traits::arm_quantizer, graph::graph G>
-annotation_plan annotate(const G& g) {
+///
+/// The rules and config come from a policy type at compile time (annotate)
+/// or from tables at run time (annotate_with, as a user's rule file gives them).
+template <graph::graph G>
+annotation_plan annotate_with(const G& g,
+                              const std::array<traits::qspec_rule, ops::op_count>& rules,
+                              const traits::quantization_config& config) {
   using traits::qspec_rule;
   const std::size_t node_count = g.node_count();
   const std::vector<ops::op_id> ids = op_ids(g);
-  constexpr const auto& rules = ops::rule_table<Policy>;
-  constexpr traits::quantization_config config = Policy::config;
 
   std::vector<std::uint32_t> input_offset(node_count + 1, 0);
   for (graph::node_index n = 0; n < node_count; ++n) {
@@ -386,6 +390,12 @@ annotation_plan annotate(const G& g) {
   }
   return annotation_plan(std::move(input_offset), std::move(point_group), std::move(groups),
                          std::move(runs_quantized));
+}
+
+/// annotate_with the rules and config of `Policy`.
+template <traits::quantizer_policy Policy = traits::arm_quantizer, graph::graph G>
+annotation_plan annotate(const G& g) {
+  return annotate_with(g, ops::rule_table<Policy>, Policy::config);
 }
 
 }  // namespace qlower::passes

@@ -82,6 +82,7 @@ inline rule_set read_rules(std::string_view text, const std::string& source = "<
   if (const auto policy = document.find("policy"); policy != document.end()) {
     if (*policy == "arm_quantizer_a16w8") {
       set.rules = ops::rule_table<arm_quantizer_a16w8>;
+      set.config = arm_quantizer_a16w8::config;
     } else if (*policy == "empty") {
       set.rules.fill(qspec_rule::none);
     } else if (*policy != "arm_quantizer") {

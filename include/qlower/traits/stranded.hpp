@@ -20,11 +20,13 @@ namespace qlower::traits {
 struct rule_set {
   std::array<qspec_rule, ops::op_count> rules{};
   std::array<std::optional<targets::dtype_set>, ops::op_count> dtypes{};
+  /// The specs the quantizer gives activations, weights and biases.
+  quantization_config config = int8_config;
 };
 
 template <quantizer_policy Policy, targets::target Target>
 constexpr rule_set rule_set_of() {
-  return rule_set{ops::rule_table<Policy>, targets::dtype_table<Target>};
+  return rule_set{ops::rule_table<Policy>, targets::dtype_table<Target>, Policy::config};
 }
 
 /// An op the quantizer leaves float although the op it lowers to runs on the

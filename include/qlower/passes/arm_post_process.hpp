@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qlower/core/dtype.hpp"
+#include "qlower/core/error.hpp"
+#include "qlower/graph/concept.hpp"
+#include "qlower/ops/aten_shape.hpp"
+#include "qlower/ops/graph_nodes.hpp"
+#include "qlower/ops/op_table.hpp"
+#include "qlower/ops/other_namespaces.hpp"
+#include "qlower/passes/partition.hpp"
+#include "qlower/targets/rejection.hpp"
+
+namespace qlower::passes {
+
+struct arm_post_process_options {
+  /// An INT-only TOSA spec (all Ethos-U targets): de-tag boundary Q/DQ nodes
+  /// and first nodes fed in floating point, then split what that leaves cyclic.
+  bool int_only = true;
+};
+
+namespace detail {
+
+inline bool is_quantize(ops::op_id id) {
+  using namespace ops::quantized_decomposed;
+  return id == ops::op_id_of<quantize_per_tensor_default>() ||
+         id == ops::op_id_of<quantize_per_channel_default>();
+}
+inline bool is_dequantize(ops::op_id id) {
+  using namespace ops::quantized_decomposed;
+  return id == ops::op_id_of<dequantize_per_tensor_default>() ||
+         id == ops::op_id_of<dequantize_per_channel_default>();
+}
+
+/// Union-find over node indices.
+class node_sets {
+ public:
+  explicit node_sets(std::size_t count) : parent_(count) {
+    std::iota(parent_.begin(), parent_.end(), graph::node_index{0});
+  }
+  graph::node_index find(graph::node_index n) {
+    while (parent_[n] != n) {
+      parent_[n] = parent_[parent_[n]];
+      n = parent_[n];
+    }
+    return n;
+  }
+  void join(graph::node_index a, graph::node_index b) {
+    a = find(a);
+    b = find(b);
+    if (a != b)
+      parent_[std::max(a, b)] = std::min(a, b);
+  }
+
+ private:
+  std::vector<graph::node_index> parent_;
+};
+
+template <graph::graph G>
+bool same_dims(const G& g, graph::node_index a, graph::node_index b) {
+  const auto x = g.output_dims(a, 0);
+  const auto y = g.output_dims(b, 0);
+  return std::equal(x.begin(), x.end(), y.begin(), y.end());
+}
+
+/// A node that moves no data once lowered (ethos-u55.md 2.4, step 6).
+template <graph::graph G>
+bool is_no_op(const G& g, graph::node_index n, ops::op_id id) {
+  using namespace ops::aten;
+  using namespace ops::dim_order_ops;
+  if (is_quantize(id) || is_dequantize(id))
+    return true;
+  const ops::op_id base = ops::canonical(id);
+  if (base == ops::op_id_of<_clone_dim_order_default>() || base == ops::op_id_of<alias_default>() ||
+      base == ops::op_id_of<detach_default>() || base == ops::op_id_of<view_default>()) {
+    return true;
+  }
+  const auto inputs = g.inputs(n);
+  const auto input = inputs.empty() ? graph::no_node : static_cast<graph::node_index>(inputs[0]);
+  if (input == graph::no_node)
+    return false;
+  if (base == ops::op_id_of<expand_default>() || base == ops::op_id_of<squeeze_dims>())
+    return same_dims(g, n, input);
+  if (base == ops::op_id_of<_to_dim_order_copy_default>())
+    return g.output_dtype(n, 0) == g.output_dtype(input, 0);
+  if (base == ops::op_id_of<flip_default>()) {
+    const graph::attribute* dims = g.attribute_of(n, "dims");
+    const auto list = dims != nullptr ? dims->as_int_list() : std::nullopt;
+    return list && list->empty();
+  }
+  if (base == ops::op_id_of<as_strided_default>()) {
+    if (!same_dims(g, n, input))
+      return false;
+    const graph::attribute* stride = g.attribute_of(n, "stride");
+    const auto strides = stride != nullptr ? stride->as_int_list() : std::nullopt;
+    const auto dims = g.output_dims(input, 0);
+    if (!strides || strides->size() != dims.size())
+      return false;
+    std::int64_t contiguous = 1;
+    for (std::size_t k = dims.size(); k-- > 0;) {
+      if (dims[k] != 1 && (*strides)[k] != contiguous)
+        return false;
+      contiguous *= dims[k];
+    }
+    const graph::attribute* offset = g.attribute_of(n, "storage_offset");
+    return offset == nullptr || offset->is_null() ||
+           (offset->as_int() != nullptr && *offset->as_int() == 0);
+  }
+  return false;
+}
+
+}  // namespace detail
+
+/// The post-processing of the Arm partitioner (ethos-u55.md 2.4) applied to
+/// `plan`, a capability partitioning of `g`:
+/// 1. INT-only specs, in node order with membership as it changes: de-tag a
+///    quantize whose input is outside its partition, a dequantize with a user
+///    outside it (a graph output counts as outside), and any other node with
+///    a floating-point input from outside;
+/// 2. a partition left with a cycle (a path out through a de-tagged node and
+///    back in) is split into its connected components, as Arm does; where a
+///    component would still hold a cycle, which Arm's split misses, it is
+///    split further into convex parts, so every partition stays convex;
+/// 3. a partition with a uint8 node (other than Q/DQ) or whose every node is
+///    a no-op (view, clone, alias, detach, identity expand/squeeze/cast/flip/
+///    as_strided, Q, DQ) is rejected whole.
+/// A de-tagged or rejected node keeps the first reason: the rule that moved it.
+template <graph::graph G>
+partition_plan arm_post_process(const G& g, const partition_plan& plan,
+                                arm_post_process_options options = {}) {
+  using targets::reason;
+  using targets::rejection;
+  const std::size_t count = g.node_count();
+  if (plan.node_count() != count) {
+    throw error("the plan covers " + std::to_string(plan.node_count()) + " nodes, the graph " +
+                std::to_string(count));
+  }
+  constexpr std::uint32_t host = partition_plan::host;
+  std::vector<std::uint32_t> original(count);
+  std::vector<std::optional<rejection>> reasons(count);
+  for (graph::node_index n = 0; n < count; ++n) {
+    original[n] = plan.partition_of(n);
+    if (const rejection* why = plan.reason(n))
+      reasons[n] = *why;
+  }
+  std::vector<std::uint32_t> tag = original;
+  const std::vector<ops::op_id> ids = [&] {
+    std::vector<ops::op_id> result(count);
+    for (graph::node_index n = 0; n < count; ++n)
+      result[n] = ops::find_op(g.op_name(n));
+    return result;
+  }();
+  std::vector<bool> graph_output(count, false);
+  for (const auto output : g.graph_outputs())
+    graph_output[static_cast<graph::node_index>(output)] = true;
+  auto name = [&](graph::node_index n) { return "'" + std::string(g.node_name(n)) + "'"; };
+  auto detag = [&](graph::node_index n, reason code, std::string message) {
+    tag[n] = host;
+    reasons[n] = rejection{code, std::move(message)};
+  };
+
+  if (options.int_only) {
+    for (graph::node_index n = 0; n < count; ++n) {
+      if (tag[n] == host)
+        continue;
+      const auto inputs = g.inputs(n);
+      if (detail::is_quantize(ids[n])) {
+        const auto input =
+            inputs.empty() ? graph::no_node : static_cast<graph::node_index>(inputs[0]);
+        if (input != graph::no_node && tag[input] != tag[n]) {
+          detag(n, reason::boundary_quantize,
+                "quantize of " + name(input) + ", which is outside the partition");
+        }
+        continue;
+      }
+      if (detail::is_dequantize(ids[n])) {
+        if (graph_output[n]) {
+          detag(n, reason::boundary_dequantize, "dequantize that is a graph output");
+          continue;
+        }
+        for (const auto user : g.users(n)) {
+          if (tag[user] != tag[n]) {
+            detag(n, reason::boundary_dequantize,
+                  "dequantize with user " + name(user) + " outside the partition");
+            break;
+          }
+        }
+        continue;
+      }
+      for (const auto input : inputs) {
+        const auto p = static_cast<graph::node_index>(input);
+        if (p != graph::no_node && tag[p] != tag[n] && is_floating_point(g.output_dtype(p, 0))) {
+          detag(n, reason::boundary_float_input,
+                "first node in the partition, and its input " + name(p) + " is " +
+                    std::string(to_string(g.output_dtype(p, 0))));
+          break;
+        }
+      }
+    }
+
+    // A surviving node above level 0 is reached from its own partition
+    // through a de-tagged node: that partition now holds a cycle.
+    std::vector<bool> surviving(count);
+    for (graph::node_index n = 0; n < count; ++n)
+      surviving[n] = tag[n] != host;
+    const std::vector<std::uint32_t> level = exit_levels(g, surviving, &original);
+    std::vector<bool> cyclic(plan.partition_count(), false);
+    for (graph::node_index n = 0; n < count; ++n) {
+      if (surviving[n] && level[n] > 0)
+        cyclic[original[n]] = true;
+    }
+    detail::node_sets components(count);
+    for (graph::node_index n = 0; n < count; ++n) {
+      if (!surviving[n] || !cyclic[original[n]])
+        continue;
+      for (const auto input : g.inputs(n)) {
+        const auto p = static_cast<graph::node_index>(input);
+        if (p != graph::no_node && surviving[p] && original[p] == original[n] &&
+            level[p] == level[n]) {
+          components.join(p, n);
+        }
+      }
+    }
+    // Keys: an untouched partition keeps its number; a split part takes
+    // count + the index of its component's smallest node.
+    for (graph::node_index n = 0; n < count; ++n) {
+      if (surviving[n] && cyclic[original[n]])
+        tag[n] = static_cast<std::uint32_t>(plan.partition_count() + components.find(n));
+    }
+  }
+
+  // Step 3: rejection of whole partitions.
+  std::vector<std::uint32_t> key = detail::number_by_first_node(tag);
+  std::uint32_t groups = 0;
+  for (std::uint32_t k : key) {
+    if (k != host)
+      groups = std::max(groups, k + 1);
+  }
+  std::vector<bool> all_no_op(groups, true);
+  std::vector<graph::node_index> uint8_node(groups, graph::no_node);
+  for (graph::node_index n = 0; n < count; ++n) {
+    if (key[n] == host)
+      continue;
+    all_no_op[key[n]] = all_no_op[key[n]] && detail::is_no_op(g, n, ids[n]);
+    const bool quant = detail::is_quantize(ids[n]) || detail::is_dequantize(ids[n]);
+    bool uint8_valued = false;
+    for (std::size_t k = 0; k < g.output_count(n); ++k)
+      uint8_valued = uint8_valued || g.output_dtype(n, k) == dtype::uint8;
+    if (!quant && uint8_valued && uint8_node[key[n]] == graph::no_node)
+      uint8_node[key[n]] = n;
+  }
+  for (graph::node_index n = 0; n < count; ++n) {
+    if (key[n] == host)
+      continue;
+    const std::uint32_t k = key[n];
+    if (uint8_node[k] != graph::no_node) {
+      detag(n, reason::uint8_partition,
+            "its partition holds " + name(uint8_node[k]) + ", a uint8 node");
+      key[n] = host;
+    } else if (all_no_op[k]) {
+      detag(n, reason::no_op_partition,
+            "every node of its partition is a no-op or a quantize/dequantize");
+      key[n] = host;
+    }
+  }
+  return partition_plan(detail::number_by_first_node(key), std::move(reasons));
+}
+
+/// The Arm partitioner for an Ethos-U target type (ethos_u55, ethos_u85):
+/// capability partitioning with `Target::check`, then arm_post_process.
+template <class Target, graph::graph G>
+partition_plan partition_arm(const G& g, arm_post_process_options options = {}) {
+  const auto check = [](const G& graph, graph::node_index n) { return Target::check(graph, n); };
+  return arm_post_process(g, partition(g, check), options);
+}
+
+}  // namespace qlower::passes
