@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/graph/soa_graph.hpp"
 #include "harness/passes/generators.hpp"
 #include "qlower/graph/io/json.hpp"
 #include "reference/passes/annotate.hpp"
@@ -142,64 +143,11 @@ TEST_CASE("a pass-through op is quantized exactly when its input is",
   });
 }
 
-/// A second graph type: struct-of-arrays storage, adapted through the concept
-/// alone, as another compiler would hold its IR.
-class soa_graph {
- public:
-  explicit soa_graph(const graph::plain_graph& g) {
-    for (graph::node_index n = 0; n < g.node_count(); ++n) {
-      op_.push_back(std::string(g.op_name(n)));
-      name_.push_back(std::string(g.node_name(n)));
-      input_begin_.push_back(static_cast<std::uint32_t>(input_.size()));
-      for (graph::node_index input : g.inputs(n))
-        input_.push_back(input);
-      user_begin_.push_back(static_cast<std::uint32_t>(user_.size()));
-      for (graph::node_index user : g.users(n))
-        user_.push_back(user);
-      dtype_.push_back(g.output_dtype(n, 0));
-      output_count_.push_back(static_cast<std::uint32_t>(g.output_count(n)));
-      dims_.push_back({g.output_dims(n, 0).begin(), g.output_dims(n, 0).end()});
-    }
-    input_begin_.push_back(static_cast<std::uint32_t>(input_.size()));
-    user_begin_.push_back(static_cast<std::uint32_t>(user_.size()));
-    outputs_.assign(g.graph_outputs().begin(), g.graph_outputs().end());
-  }
-  std::size_t node_count() const { return op_.size(); }
-  std::span<const graph::node_index> inputs(graph::node_index n) const {
-    return std::span(input_).subspan(input_begin_[n], input_begin_[n + 1] - input_begin_[n]);
-  }
-  std::span<const graph::node_index> users(graph::node_index n) const {
-    return std::span(user_).subspan(user_begin_[n], user_begin_[n + 1] - user_begin_[n]);
-  }
-  std::string_view op_name(graph::node_index n) const { return op_[n]; }
-  std::string_view node_name(graph::node_index n) const { return name_[n]; }
-  std::size_t output_count(graph::node_index n) const { return output_count_[n]; }
-  // Every output but the first of a multi-output node is int64 in the generated graphs.
-  dtype output_dtype(graph::node_index n, std::size_t k) const {
-    return k == 0 ? dtype_[n] : dtype::int64;
-  }
-  std::span<const std::int64_t> output_dims(graph::node_index n, std::size_t) const {
-    return dims_[n];
-  }
-  const graph::attribute* attribute_of(graph::node_index, std::string_view) const {
-    return nullptr;
-  }
-  std::span<const graph::node_index> graph_outputs() const { return outputs_; }
-
- private:
-  std::vector<std::string> op_, name_;
-  std::vector<graph::node_index> input_, user_, outputs_;
-  std::vector<std::uint32_t> input_begin_, user_begin_, output_count_;
-  std::vector<dtype> dtype_;
-  std::vector<std::vector<std::int64_t>> dims_;
-};
-static_assert(graph::graph<soa_graph>);
-
 TEST_CASE("the pass runs unchanged on a foreign IR and gives the same plan",
           "[passes][annotate][property]") {
   rc::prop("annotate(soa_graph(g)) == annotate(g)", [] {
     const auto g = *harness::any_lowering_graph();
-    const soa_graph foreign(g);
+    const harness::soa_graph foreign(g);
     graph::check_graph_laws(foreign);
     RC_ASSERT(passes::annotate(foreign) == passes::annotate(g));
   });

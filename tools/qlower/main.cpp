@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "partition_command.hpp"
 #include "qlower/core/error.hpp"
 #include "qlower/graph/io/json.hpp"
 #include "qlower/graph/summary.hpp"
@@ -189,6 +190,35 @@ int main(int argc, char** argv) {
                            "Rule files (format: include/qlower/traits/rule_file.hpp, README)");
   lint_command->add_flag("--json", lint.as_json, "Print one JSON report per rule set");
 
+  qlower::tool::partition_options partition;
+  CLI::App* partition_command = app.add_subcommand(
+      "partition",
+      "Partition a graph for an accelerator: quantize it with qlower's Arm quantizer (or a rule "
+      "file), insert quantize/dequantize nodes, decompose, and partition it with the target's "
+      "rules and the Arm partitioner's post-processing. Prints the delegates, the per-op counts, "
+      "and for every non-delegated node the rule and value that kept it on the host. Node ids "
+      "are those of the lowered graph: inserted nodes are named after their source "
+      "(x.q3, conv.dq).");
+  partition_command->add_option("GRAPH.json", partition.file, "The graph (graph-format.md)")
+      ->required();
+  partition_command->add_option("--target", partition.target, "The accelerator")
+      ->check(CLI::IsMember({"ethos-u55", "ethos-u85"}))
+      ->capture_default_str();
+  auto* rules_option = partition_command->add_option(
+      "--rules", partition.rules_file,
+      "Quantize with the rules of this qlower-rules file (the lint format) instead of the "
+      "built-in Arm quantizer: how to see what a missing rule costs");
+  partition_command
+      ->add_option("--allow", partition.allow_file,
+                   "Partition against a user-defined target instead: FILE lists supported op "
+                   "names, one per line, '#' starts a comment. A listed op is supported in any "
+                   "dtype, a getitem when its producer is; no quantization pass runs")
+      ->excludes(rules_option);
+  partition_command->add_flag("--json", partition.as_json,
+                              "Print one JSON object: num_delegates, num_delegated_nodes, "
+                              "num_host_nodes, num_inputs_and_constants, ops, delegates "
+                              "[{id, nodes}], host_nodes [{id, op, reason, message}]");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& failure) {
@@ -200,6 +230,8 @@ int main(int argc, char** argv) {
       return run_info(info);
     if (lint_command->parsed())
       return run_lint(lint);
+    if (partition_command->parsed())
+      return qlower::tool::run_partition(partition);
   } catch (const std::exception& failure) {
     // Only a bug lands here: every bad input is a qlower::error handled above.
     std::cerr << "qlower: internal error: " << failure.what() << '\n';

@@ -133,6 +133,8 @@ bool is_no_op(const G& g, graph::node_index n, ops::op_id id) {
 ///    a no-op (view, clone, alias, detach, identity expand/squeeze/cast/flip/
 ///    as_strided, Q, DQ) is rejected whole.
 /// A de-tagged or rejected node keeps the first reason: the rule that moved it.
+/// Unlike Arm, which runs the steps once, they repeat until nothing changes,
+/// so that a split or rejection cannot leave a boundary Q/DQ or a cycle behind.
 template <graph::graph G>
 partition_plan arm_post_process(const G& g, const partition_plan& plan,
                                 arm_post_process_options options = {}) {
@@ -144,14 +146,14 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
                 std::to_string(count));
   }
   constexpr std::uint32_t host = partition_plan::host;
-  std::vector<std::uint32_t> original(count);
+  std::vector<std::uint32_t> current(count);
   std::vector<std::optional<rejection>> reasons(count);
   for (graph::node_index n = 0; n < count; ++n) {
-    original[n] = plan.partition_of(n);
+    current[n] = plan.partition_of(n);
     if (const rejection* why = plan.reason(n))
       reasons[n] = *why;
   }
-  std::vector<std::uint32_t> tag = original;
+  std::vector<std::uint32_t> tag;
   const std::vector<ops::op_id> ids = [&] {
     std::vector<ops::op_id> result(count);
     for (graph::node_index n = 0; n < count; ++n)
@@ -167,111 +169,121 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
     reasons[n] = rejection{code, std::move(message)};
   };
 
-  if (options.int_only) {
-    for (graph::node_index n = 0; n < count; ++n) {
-      if (tag[n] == host)
-        continue;
-      const auto inputs = g.inputs(n);
-      if (detail::is_quantize(ids[n])) {
-        const auto input =
-            inputs.empty() ? graph::no_node : static_cast<graph::node_index>(inputs[0]);
-        if (input != graph::no_node && tag[input] != tag[n]) {
-          detag(n, reason::boundary_quantize,
-                "quantize of " + name(input) + ", which is outside the partition");
-        }
-        continue;
-      }
-      if (detail::is_dequantize(ids[n])) {
-        if (graph_output[n]) {
-          detag(n, reason::boundary_dequantize, "dequantize that is a graph output");
+  // A split or a rejection can leave a new boundary Q/DQ or cycle: rounds run
+  // until one changes nothing. Each only moves nodes to the host, so they end.
+  for (;;) {
+    tag = current;
+
+    if (options.int_only) {
+      for (graph::node_index n = 0; n < count; ++n) {
+        if (tag[n] == host)
+          continue;
+        const auto inputs = g.inputs(n);
+        if (detail::is_quantize(ids[n])) {
+          const auto input =
+              inputs.empty() ? graph::no_node : static_cast<graph::node_index>(inputs[0]);
+          if (input != graph::no_node && tag[input] != tag[n]) {
+            detag(n, reason::boundary_quantize,
+                  "quantize of " + name(input) + ", which is outside the partition");
+          }
           continue;
         }
-        for (const auto user : g.users(n)) {
-          if (tag[user] != tag[n]) {
-            detag(n, reason::boundary_dequantize,
-                  "dequantize with user " + name(user) + " outside the partition");
+        if (detail::is_dequantize(ids[n])) {
+          if (graph_output[n]) {
+            detag(n, reason::boundary_dequantize, "dequantize that is a graph output");
+            continue;
+          }
+          for (const auto user : g.users(n)) {
+            if (tag[user] != tag[n]) {
+              detag(n, reason::boundary_dequantize,
+                    "dequantize with user " + name(user) + " outside the partition");
+              break;
+            }
+          }
+          continue;
+        }
+        for (const auto input : inputs) {
+          const auto p = static_cast<graph::node_index>(input);
+          if (p != graph::no_node && tag[p] != tag[n] && is_floating_point(g.output_dtype(p, 0))) {
+            detag(n, reason::boundary_float_input,
+                  "first node in the partition, and its input " + name(p) + " is " +
+                      std::string(to_string(g.output_dtype(p, 0))));
             break;
           }
         }
-        continue;
       }
-      for (const auto input : inputs) {
-        const auto p = static_cast<graph::node_index>(input);
-        if (p != graph::no_node && tag[p] != tag[n] && is_floating_point(g.output_dtype(p, 0))) {
-          detag(n, reason::boundary_float_input,
-                "first node in the partition, and its input " + name(p) + " is " +
-                    std::string(to_string(g.output_dtype(p, 0))));
-          break;
+
+      // A surviving node above level 0 is reached from its own partition
+      // through a de-tagged node: that partition now holds a cycle.
+      std::vector<bool> surviving(count);
+      for (graph::node_index n = 0; n < count; ++n)
+        surviving[n] = tag[n] != host;
+      const std::vector<std::uint32_t> level = exit_levels(g, surviving, &current);
+      std::vector<bool> cyclic(count, false);
+      for (graph::node_index n = 0; n < count; ++n) {
+        if (surviving[n] && level[n] > 0)
+          cyclic[current[n]] = true;
+      }
+      detail::node_sets components(count);
+      for (graph::node_index n = 0; n < count; ++n) {
+        if (!surviving[n] || !cyclic[current[n]])
+          continue;
+        for (const auto input : g.inputs(n)) {
+          const auto p = static_cast<graph::node_index>(input);
+          if (p != graph::no_node && surviving[p] && current[p] == current[n] &&
+              level[p] == level[n]) {
+            components.join(p, n);
+          }
         }
+      }
+      // Keys: an untouched partition keeps its number; a split part takes
+      // the node count + the index of its component's smallest node.
+      for (graph::node_index n = 0; n < count; ++n) {
+        if (surviving[n] && cyclic[current[n]])
+          tag[n] = static_cast<std::uint32_t>(count + components.find(n));
       }
     }
 
-    // A surviving node above level 0 is reached from its own partition
-    // through a de-tagged node: that partition now holds a cycle.
-    std::vector<bool> surviving(count);
-    for (graph::node_index n = 0; n < count; ++n)
-      surviving[n] = tag[n] != host;
-    const std::vector<std::uint32_t> level = exit_levels(g, surviving, &original);
-    std::vector<bool> cyclic(plan.partition_count(), false);
-    for (graph::node_index n = 0; n < count; ++n) {
-      if (surviving[n] && level[n] > 0)
-        cyclic[original[n]] = true;
+    // Step 3: rejection of whole partitions.
+    std::vector<std::uint32_t> key = detail::number_by_first_node(tag);
+    std::uint32_t groups = 0;
+    for (std::uint32_t k : key) {
+      if (k != host)
+        groups = std::max(groups, k + 1);
     }
-    detail::node_sets components(count);
+    std::vector<bool> all_no_op(groups, true);
+    std::vector<graph::node_index> uint8_node(groups, graph::no_node);
     for (graph::node_index n = 0; n < count; ++n) {
-      if (!surviving[n] || !cyclic[original[n]])
+      if (key[n] == host)
         continue;
-      for (const auto input : g.inputs(n)) {
-        const auto p = static_cast<graph::node_index>(input);
-        if (p != graph::no_node && surviving[p] && original[p] == original[n] &&
-            level[p] == level[n]) {
-          components.join(p, n);
-        }
+      all_no_op[key[n]] = all_no_op[key[n]] && detail::is_no_op(g, n, ids[n]);
+      const bool quant = detail::is_quantize(ids[n]) || detail::is_dequantize(ids[n]);
+      bool uint8_valued = false;
+      for (std::size_t k = 0; k < g.output_count(n); ++k)
+        uint8_valued = uint8_valued || g.output_dtype(n, k) == dtype::uint8;
+      if (!quant && uint8_valued && uint8_node[key[n]] == graph::no_node)
+        uint8_node[key[n]] = n;
+    }
+    for (graph::node_index n = 0; n < count; ++n) {
+      if (key[n] == host)
+        continue;
+      const std::uint32_t k = key[n];
+      if (uint8_node[k] != graph::no_node) {
+        detag(n, reason::uint8_partition,
+              "its partition holds " + name(uint8_node[k]) + ", a uint8 node");
+        key[n] = host;
+      } else if (all_no_op[k]) {
+        detag(n, reason::no_op_partition,
+              "every node of its partition is a no-op or a quantize/dequantize");
+        key[n] = host;
       }
     }
-    // Keys: an untouched partition keeps its number; a split part takes
-    // count + the index of its component's smallest node.
-    for (graph::node_index n = 0; n < count; ++n) {
-      if (surviving[n] && cyclic[original[n]])
-        tag[n] = static_cast<std::uint32_t>(plan.partition_count() + components.find(n));
-    }
+    std::vector<std::uint32_t> next = detail::number_by_first_node(key);
+    if (next == current)
+      break;
+    current = std::move(next);
   }
-
-  // Step 3: rejection of whole partitions.
-  std::vector<std::uint32_t> key = detail::number_by_first_node(tag);
-  std::uint32_t groups = 0;
-  for (std::uint32_t k : key) {
-    if (k != host)
-      groups = std::max(groups, k + 1);
-  }
-  std::vector<bool> all_no_op(groups, true);
-  std::vector<graph::node_index> uint8_node(groups, graph::no_node);
-  for (graph::node_index n = 0; n < count; ++n) {
-    if (key[n] == host)
-      continue;
-    all_no_op[key[n]] = all_no_op[key[n]] && detail::is_no_op(g, n, ids[n]);
-    const bool quant = detail::is_quantize(ids[n]) || detail::is_dequantize(ids[n]);
-    bool uint8_valued = false;
-    for (std::size_t k = 0; k < g.output_count(n); ++k)
-      uint8_valued = uint8_valued || g.output_dtype(n, k) == dtype::uint8;
-    if (!quant && uint8_valued && uint8_node[key[n]] == graph::no_node)
-      uint8_node[key[n]] = n;
-  }
-  for (graph::node_index n = 0; n < count; ++n) {
-    if (key[n] == host)
-      continue;
-    const std::uint32_t k = key[n];
-    if (uint8_node[k] != graph::no_node) {
-      detag(n, reason::uint8_partition,
-            "its partition holds " + name(uint8_node[k]) + ", a uint8 node");
-      key[n] = host;
-    } else if (all_no_op[k]) {
-      detag(n, reason::no_op_partition,
-            "every node of its partition is a no-op or a quantize/dequantize");
-      key[n] = host;
-    }
-  }
-  return partition_plan(detail::number_by_first_node(key), std::move(reasons));
+  return partition_plan(std::move(current), std::move(reasons));
 }
 
 /// The Arm partitioner for an Ethos-U target type (ethos_u55, ethos_u85):

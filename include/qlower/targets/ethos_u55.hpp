@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -364,6 +365,15 @@ inline bool in_range(std::int64_t value, std::int64_t low, std::int64_t high) {
   return value >= low && value <= high;
 }
 
+/// a * b, saturated to the int64 range: limits compare products of untrusted dims.
+inline std::int64_t saturating_mul(std::int64_t a, std::int64_t b) {
+  std::int64_t product = 0;
+  if (__builtin_mul_overflow(a, b, &product))
+    return (a < 0) != (b < 0) ? std::numeric_limits<std::int64_t>::min()
+                              : std::numeric_limits<std::int64_t>::max();
+  return product;
+}
+
 template <graph::graph G>
 graph::node_index input_of(const G& g, graph::node_index n, std::size_t k) {
   const auto inputs = g.inputs(n);
@@ -381,87 +391,147 @@ std::string node_text(const G& g, graph::node_index n) {
   return "'" + std::string(g.node_name(n)) + "'";
 }
 
-/// Attribute `name` of node n as `size` integers: an integer or a one-entry
-/// list is broadcast, an absent or null attribute (or, when `empty_is_absent`,
-/// an empty list) gives `fallback`; anything else is no value.
+/// In torch.fx the graph's output node uses every graph output: a graph output
+/// has a user that is none of the ops a "every user is ..." rule asks for.
 template <graph::graph G>
-std::optional<std::vector<std::int64_t>> int_list(const G& g, graph::node_index n,
-                                                  std::string_view name, std::size_t size,
-                                                  std::vector<std::int64_t> fallback,
-                                                  bool empty_is_absent = false) {
+bool is_graph_output(const G& g, graph::node_index n) {
+  for (const auto output : g.graph_outputs()) {
+    if (static_cast<graph::node_index>(output) == n)
+      return true;
+  }
+  return false;
+}
+
+/// A ScalarType attribute: PyTorch's name ("int32") or c10's ScalarType code.
+template <graph::graph G>
+std::optional<dtype> dtype_attribute(const G& g, graph::node_index n, std::string_view name) {
   const graph::attribute* value = g.attribute_of(n, name);
-  if (value == nullptr || value->is_null())
+  if (value == nullptr)
+    return std::nullopt;
+  if (const std::string* text = value->as_string())
+    return dtype_from_name(*text);
+  if (const std::int64_t* code = value->as_int()) {
+    constexpr std::array<std::pair<std::int64_t, dtype>, 10> codes{{{0, dtype::uint8},
+                                                                    {1, dtype::int8},
+                                                                    {2, dtype::int16},
+                                                                    {3, dtype::int32},
+                                                                    {4, dtype::int64},
+                                                                    {5, dtype::float16},
+                                                                    {6, dtype::float32},
+                                                                    {7, dtype::float64},
+                                                                    {11, dtype::bool_},
+                                                                    {15, dtype::bfloat16}}};
+    for (const auto& [number, type] : codes) {
+      if (number == *code)
+        return type;
+    }
+  }
+  return std::nullopt;
+}
+
+/// An `int[]` attribute: a list of ints, or one int as a one-entry list;
+/// `fallback` when the node has no such attribute; no value when it has the wrong form.
+template <graph::graph G>
+std::optional<std::vector<std::int64_t>> int_list(
+    const G& g, graph::node_index n, std::string_view name,
+    std::optional<std::vector<std::int64_t>> fallback) {
+  const graph::attribute* value = g.attribute_of(n, name);
+  if (value == nullptr)
     return fallback;
   if (const std::int64_t* single = value->as_int())
-    return std::vector<std::int64_t>(size, *single);
-  auto list = value->as_int_list();
-  if (!list)
-    return std::nullopt;
-  if (list->empty() && empty_is_absent)
-    return fallback;
-  if (list->size() == 1 && size > 1)
-    return std::vector<std::int64_t>(size, list->front());
-  if (list->size() != size)
-    return std::nullopt;
-  return list;
+    return std::vector<std::int64_t>{*single};
+  return value->as_int_list();
 }
 
 template <graph::graph G>
 std::optional<bool> bool_attribute(const G& g, graph::node_index n, std::string_view name,
-                                   bool fallback) {
+                                   std::optional<bool> fallback) {
   const graph::attribute* value = g.attribute_of(n, name);
-  if (value == nullptr || value->is_null())
+  if (value == nullptr)
     return fallback;
   if (const bool* flag = value->as_bool())
     return *flag;
   return std::nullopt;
 }
 
+/// A per-axis argument of a 2-D op: one value is both axes, two are (H, W).
+inline std::optional<std::array<std::int64_t, 2>> as_pair(
+    const std::optional<std::vector<std::int64_t>>& values) {
+  if (!values || values->empty() || values->size() > 2)
+    return std::nullopt;
+  return std::array<std::int64_t, 2>{values->front(), values->back()};
+}
+
 inline std::string bad_attribute(std::string_view name) {
   return "attribute '" + std::string(name) + "' is missing or has the wrong form";
 }
 
-/// Kernel limits shared by Vela's pooling and the large-stride decomposition:
-/// kernel_x * kernel_y in [1, 65536] and kernel[1] in [1, 256].
+/// The window of a 2-D pool with ATen's defaults: stride [] is the kernel,
+/// padding 0, dilation 1, ceil_mode false.
+struct pool_window {
+  std::array<std::int64_t, 2> kernel;
+  std::array<std::int64_t, 2> stride;
+  std::array<std::int64_t, 2> padding;
+  std::array<std::int64_t, 2> dilation;
+  bool ceil_mode;
+};
+
+template <graph::graph G>
+std::optional<pool_window> read_pool_window(const G& g, graph::node_index n) {
+  const auto kernel = as_pair(int_list(g, n, "kernel_size", std::nullopt));
+  const auto stride_values = int_list(g, n, "stride", std::vector<std::int64_t>{});
+  const auto padding = as_pair(int_list(g, n, "padding", std::vector<std::int64_t>{0}));
+  const auto dilation = as_pair(int_list(g, n, "dilation", std::vector<std::int64_t>{1}));
+  const auto ceil_mode = bool_attribute(g, n, "ceil_mode", false);
+  if (!kernel || !stride_values || !padding || !dilation || !ceil_mode)
+    return std::nullopt;
+  const auto stride = stride_values->empty() ? kernel : as_pair(stride_values);
+  if (!stride)
+    return std::nullopt;
+  return pool_window{*kernel, *stride, *padding, *dilation, *ceil_mode};
+}
+
+/// Vela's pooling kernel: kernel_y * kernel_x in [1, 65536] and kernel_x in [1, 256].
 inline support_result check_pool_kernel(std::int64_t first, std::int64_t second,
                                         std::string_view what) {
-  if (!in_range(first * second, 1, vela_axis_max) || first < 1 || second < 1) {
-    return reject(reason::pooling, std::string(what) + " [" + std::to_string(first) + ", " +
-                                       std::to_string(second) +
-                                       "]: the kernel area must be in [1, 65536]");
-  }
-  if (!in_range(second, 1, 256)) {
-    return reject(reason::pooling, std::string(what) + " width " + std::to_string(second) +
-                                       " exceeds the limit of 256");
+  if (!in_range(saturating_mul(first, second), 1, vela_axis_max) || !in_range(second, 1, 256)) {
+    return reject(reason::pooling,
+                  std::string(what) + " [" + std::to_string(first) + ", " + std::to_string(second) +
+                      "]: the area must be in [1, 65536] and the width in [1, 256]");
   }
   return {};
 }
 
-/// The Vela limits that avg_pool2d and max_pool2d share on U55.
-template <graph::graph G>
-support_result check_u55_pool_limits(const G& g, graph::node_index input,
-                                     const std::vector<std::int64_t>& kernel,
-                                     const std::vector<std::int64_t>& padding) {
-  const bool padded = std::any_of(padding.begin(), padding.end(), [](auto p) { return p != 0; });
-  if (padded) {
-    for (std::int64_t k : kernel) {
-      if (!in_range(k, 1, 8)) {
-        return reject(reason::pooling, "kernel " + list_text(kernel) + " with padding " +
-                                           list_text(padding) +
-                                           ": a padded pooling kernel must be in 1..8 per axis");
-      }
-    }
-  }
-  if (auto kernel_limit = check_pool_kernel(kernel[0], kernel[1], "kernel"))
-    return kernel_limit;
-  const std::vector<std::int64_t> dims = dims_of(g, input);
-  for (std::size_t k = 1; k < dims.size(); ++k) {
+/// Every non-batch dim of a 4-D pooling input in [1, 65536].
+inline support_result check_pool_input(const std::vector<std::int64_t>& dims) {
+  if (dims.size() != 4)
+    return reject(reason::pooling, "input " + list_text(dims) + ": Vela pools 4-D tensors");
+  for (std::size_t k = 1; k < 4; ++k) {
     if (!in_range(dims[k], 1, vela_axis_max)) {
-      return reject(reason::pooling, "input dimension " + std::to_string(k) + " is " +
-                                         std::to_string(dims[k]) + ", outside [1, 65536]");
+      return reject(reason::pooling, "input dimension " + std::to_string(k) + " of " +
+                                         list_text(dims) + " is outside [1, 65536]");
     }
   }
   return {};
+}
+
+inline support_result check_pool_stride(const std::array<std::int64_t, 2>& stride) {
+  if (!in_range(stride[0], 1, 3) || !in_range(stride[1], 1, 3))
+    return reject(reason::pooling, "stride " + list_text(stride) + " outside [1, 3]");
+  return {};
+}
+
+inline std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/// adjust_pooling_pad_if_needed: the post-pad that makes TOSA's output size match ATen's.
+inline std::int64_t adjusted_post_pad(std::int64_t size, std::int64_t kernel, std::int64_t stride,
+                                      std::int64_t pad, bool ceil_mode) {
+  const std::int64_t span = size - kernel + 2 * pad;
+  const std::int64_t steps = ceil_mode ? -floor_div(-span, stride) : floor_div(span, stride);
+  return steps * stride - size + kernel - pad;
 }
 
 }  // namespace detail
@@ -473,7 +543,8 @@ support_result check_u55_pool_limits(const G& g, graph::node_index input,
 template <class Op>
 struct tosa_check {};
 
-/// convolution_support.py: output padding, transposed-conv rules, and on U55 Vela 5.0.0's limits.
+/// convolution_support.py: output padding and the transposed-conv rules on
+/// every target, Vela 5.0.0's limits on U55.
 template <>
 struct tosa_check<ops::aten::convolution_default> {
   template <class Target, graph::graph G>
@@ -481,37 +552,31 @@ struct tosa_check<ops::aten::convolution_default> {
     using detail::in_range;
     using detail::list_text;
     using detail::reject;
+    using detail::saturating_mul;
     const graph::node_index input = detail::input_of(g, n, 0);
     const graph::node_index weight = detail::input_of(g, n, 1);
     if (input == graph::no_node || weight == graph::no_node)
       return reject(reason::convolution, "a convolution needs an input and a weight");
-    const std::vector<std::int64_t> x = detail::dims_of(g, input);
-    const std::vector<std::int64_t> w = detail::dims_of(g, weight);
-    if (w.size() < 3 || x.size() < 2)
-      return reject(reason::convolution, "weight dims " + list_text(w) + " have rank below 3");
-    const std::size_t spatial = w.size() - 2;
-    const auto transposed = detail::bool_attribute(g, n, "transposed", false);
-    const auto stride =
-        detail::int_list(g, n, "stride", spatial, std::vector<std::int64_t>(spatial, 1));
-    const auto padding =
-        detail::int_list(g, n, "padding", spatial, std::vector<std::int64_t>(spatial, 0));
-    const auto dilation =
-        detail::int_list(g, n, "dilation", spatial, std::vector<std::int64_t>(spatial, 1));
-    const auto output_padding =
-        detail::int_list(g, n, "output_padding", spatial, std::vector<std::int64_t>(spatial, 0));
+    // aten.convolution has no defaults: every argument must be there, well formed.
+    const auto stride = detail::int_list(g, n, "stride", std::nullopt);
+    const auto padding = detail::int_list(g, n, "padding", std::nullopt);
+    const auto dilation = detail::int_list(g, n, "dilation", std::nullopt);
+    const auto output_padding = detail::int_list(g, n, "output_padding", std::nullopt);
+    const auto transposed = detail::bool_attribute(g, n, "transposed", std::nullopt);
     const graph::attribute* groups_value = g.attribute_of(n, "groups");
-    const std::int64_t groups =
-        groups_value != nullptr && groups_value->as_int() != nullptr ? *groups_value->as_int() : 1;
-    for (const auto& [list, name] :
-         {std::pair{&stride, "stride"}, std::pair{&padding, "padding"},
-          std::pair{&dilation, "dilation"}, std::pair{&output_padding, "output_padding"}}) {
-      if (!*list)
+    const std::int64_t* groups = groups_value != nullptr ? groups_value->as_int() : nullptr;
+    for (const auto& [present, name] :
+         {std::pair{stride.has_value(), "stride"}, std::pair{padding.has_value(), "padding"},
+          std::pair{dilation.has_value(), "dilation"},
+          std::pair{output_padding.has_value(), "output_padding"},
+          std::pair{transposed.has_value(), "transposed"},
+          std::pair{groups != nullptr, "groups"}}) {
+      if (!present)
         return reject(reason::convolution, detail::bad_attribute(name));
     }
-    if (!transposed)
-      return reject(reason::convolution, detail::bad_attribute("transposed"));
-    const std::int64_t kernel_h = w[2];
-    const std::int64_t kernel_w = w.size() > 3 ? w.back() : 1;
+    const std::vector<std::int64_t> x = detail::dims_of(g, input);
+    const std::vector<std::int64_t> w = detail::dims_of(g, weight);
+    const std::vector<std::int64_t> out = detail::dims_of(g, n);
 
     if (!*transposed) {
       for (std::int64_t p : *output_padding) {
@@ -527,16 +592,31 @@ struct tosa_check<ops::aten::convolution_default> {
                                                  " of a transposed convolution must be 1");
         }
       }
-      if (w.size() != 4)
+      const ops::op_id weight_op = ops::find_op(g.op_name(weight));
+      if (*groups > 1 &&
+          (weight_op == ops::op_id_of<ops::quantized_decomposed::quantize_per_channel_default>() ||
+           weight_op ==
+               ops::op_id_of<ops::quantized_decomposed::dequantize_per_channel_default>())) {
+        return reject(reason::convolution,
+                      "a grouped transposed convolution with per-channel weights (groups " +
+                          std::to_string(*groups) + ")");
+      }
+      if (w.size() != 4) {
         return reject(reason::convolution,
                       "a transposed convolution needs a 4-D weight, not " + list_text(w));
+      }
+      const auto pad = detail::as_pair(padding);
+      const auto extra = detail::as_pair(output_padding);
+      if (!pad || !extra)
+        return reject(reason::convolution,
+                      detail::bad_attribute(!pad ? "padding" : "output_padding"));
       for (std::size_t k = 0; k < 2; ++k) {
         const std::int64_t kernel = w[2 + k];
-        const std::int64_t pad = (*padding)[k];
-        if (!(-pad > -kernel) || !(-pad + (*output_padding)[k] > -kernel)) {
+        // -pad > -kernel and -pad + output_padding > -kernel.
+        if (!((*pad)[k] < kernel) || !((*pad)[k] - (*extra)[k] < kernel)) {
           return reject(reason::convolution,
                         "padding " + list_text(*padding) + " and output_padding " +
-                            list_text(*output_padding) + " exceed kernel " +
+                            list_text(*output_padding) + " reach past kernel " +
                             std::to_string(kernel) + " on spatial axis " + std::to_string(k));
         }
       }
@@ -544,9 +624,14 @@ struct tosa_check<ops::aten::convolution_default> {
     if constexpr (!Target::u55_subset) {
       return {};
     } else if (!*transposed) {
+      if (x.size() < 2 || out.size() < 2 || w.size() < 3) {
+        return reject(reason::convolution, "input " + list_text(x) + ", weight " + list_text(w) +
+                                               " and output " + list_text(out) +
+                                               " are too low in rank for a convolution");
+      }
       const std::int64_t channels_in = x[1];
       const bool depthwise =
-          channels_in == groups && channels_in != 0 && w[0] % channels_in == 0 && x.size() <= 4;
+          channels_in == *groups && channels_in != 0 && out[1] % channels_in == 0 && x.size() <= 4;
       if (depthwise) {
         for (std::size_t k = 1; k < x.size(); ++k) {
           if (!in_range(x[k], 1, detail::vela_axis_max)) {
@@ -559,24 +644,31 @@ struct tosa_check<ops::aten::convolution_default> {
         return reject(reason::convolution,
                       "input channels " + std::to_string(channels_in) + " outside [1, 65536]");
       }
-      if (w.size() == 5 && w[2] != 1)
-        return reject(reason::convolution,
-                      "3-D kernel depth " + std::to_string(w[2]) + " must be 1");
-      const std::int64_t height = w.size() == 5 ? w[3] : kernel_h;
-      if (!in_range(kernel_w, 1, 64))
-        return reject(reason::convolution,
-                      "kernel width " + std::to_string(kernel_w) + " outside [1, 64]");
-      if (!in_range(height * kernel_w, 1, 4096)) {
-        return reject(reason::convolution, "kernel area " + std::to_string(height * kernel_w) +
-                                               " (" + list_text(w) + ") outside [1, 4096]");
+      // With weight (O, I, kH, kW) the code calls kH "kernel_w" and kW "kernel_h";
+      // for 3-D its kernel_z is weight dim 4.
+      const std::int64_t kernel_h = w[2];
+      const std::int64_t kernel_w = w.size() > 3 ? w[3] : 1;
+      const std::int64_t kernel_z = w.size() > 4 ? w[4] : 1;
+      if (!in_range(kernel_w, 1, 64) || !in_range(saturating_mul(kernel_h, kernel_w), 1, 4096) ||
+          kernel_z != 1) {
+        return reject(reason::convolution, "kernel " + list_text(w) +
+                                               ": width must be in [1, 64], area in [1, 4096] "
+                                               "and a 3-D depth 1");
       }
-      if (w.size() == 5 && (*stride)[0] > 1)
+      std::vector<std::int64_t> strides = *stride;
+      std::vector<std::int64_t> dilations = *dilation;
+      if (strides.size() == 1)
+        strides.assign(2, strides[0]);
+      if (dilations.size() == 1)
+        dilations.assign(2, dilations[0]);
+      if (strides.size() > 2 && strides[2] > 1)
         return reject(reason::convolution,
-                      "3-D depth stride " + std::to_string((*stride)[0]) + " above 1");
-      const bool unpadded =
-          std::all_of(padding->begin(), padding->end(), [](auto p) { return p == 0; });
-      for (std::size_t k = 0; k < spatial; ++k) {
-        if (!in_range((*stride)[k], 1, 3) && !(unpadded && (*dilation)[k] == 1)) {
+                      "3-D stride " + list_text(strides) + ": depth stride above 1");
+      const bool padded =
+          std::any_of(padding->begin(), padding->end(), [](auto p) { return p > 0; });
+      // Pairs as Python's zip makes them: up to the shorter list.
+      for (std::size_t k = 0; k < std::min(strides.size(), dilations.size()); ++k) {
+        if (!in_range(strides[k], 1, 3) && !(!padded && dilations[k] == 1)) {
           return reject(reason::convolution,
                         "stride " + list_text(*stride) + " outside [1, 3] with padding " +
                             list_text(*padding) + " and dilation " + list_text(*dilation));
@@ -593,12 +685,16 @@ struct tosa_check<ops::aten::convolution_default> {
                                                  std::to_string(x[k]) + ", outside [1, 65536]");
         }
       }
-      if (!in_range(kernel_h * kernel_w, 1, 4096) || !in_range(kernel_h, 1, 64)) {
+      const std::int64_t kernel_h = w[2];
+      const std::int64_t kernel_w = w[3];
+      if (!in_range(saturating_mul(kernel_h, kernel_w), 1, 4096) || !in_range(kernel_h, 1, 64)) {
         return reject(reason::convolution, "transposed kernel " + list_text(w) +
                                                ": height must be in [1, 64] and area in [1, 4096]");
       }
-      const std::int64_t sy = (*stride)[0];
-      const std::int64_t sx = (*stride)[1];
+      const auto strides = detail::as_pair(stride);
+      if (!strides)
+        return reject(reason::convolution, detail::bad_attribute("stride"));
+      const auto [sy, sx] = *strides;
       const bool allowed = (sy == 1 && sx == 1) || (sy == 2 && sx == 2) ||
                            (sy == 1 && sx == 2 && x[2] == 1 && kernel_h == 1) ||
                            (sy == 2 && sx == 1 && x[3] == 1 && kernel_w == 1);
@@ -618,91 +714,98 @@ struct tosa_check<ops::aten::avg_pool2d_default> {
   template <class Target, graph::graph G>
   static support_result check(const G& g, graph::node_index n) {
     using detail::reject;
+    const std::optional<detail::pool_window> window = detail::read_pool_window(g, n);
+    const auto include_pad = detail::bool_attribute(g, n, "count_include_pad", true);
+    const graph::attribute* divisor = g.attribute_of(n, "divisor_override");
+    const bool divisor_set = divisor != nullptr && !divisor->is_null();
+    if (!window || !include_pad || (divisor_set && divisor->as_int() == nullptr)) {
+      return reject(reason::pooling,
+                    detail::bad_attribute(!window        ? "kernel_size, stride or padding"
+                                          : !include_pad ? "count_include_pad"
+                                                         : "divisor_override"));
+    }
     if constexpr (!Target::u55_subset) {
       return {};
     } else {
       const graph::node_index input = detail::input_of(g, n, 0);
       if (input == graph::no_node)
         return reject(reason::pooling, "avg_pool2d has no input");
-      const auto kernel = detail::int_list(g, n, "kernel_size", 2, {});
-      if (!kernel || kernel->size() != 2)
-        return reject(reason::pooling, detail::bad_attribute("kernel_size"));
-      const auto stride = detail::int_list(g, n, "stride", 2, *kernel, true);
-      const auto padding = detail::int_list(g, n, "padding", 2, {0, 0});
-      const auto include_pad = detail::bool_attribute(g, n, "count_include_pad", true);
-      if (!stride || !padding || !include_pad)
-        return reject(reason::pooling, detail::bad_attribute(!stride    ? "stride"
-                                                             : !padding ? "padding"
-                                                                        : "count_include_pad"));
-      const graph::attribute* divisor = g.attribute_of(n, "divisor_override");
-      const bool divisor_set = divisor != nullptr && !divisor->is_null();
-      const std::vector<std::int64_t> effective =
-          *include_pad || divisor_set ? std::vector<std::int64_t>{0, 0} : *padding;
-      if (auto limit = detail::check_u55_pool_limits(g, input, *kernel, effective))
-        return limit;
-      for (std::int64_t s : *stride) {
-        if (!detail::in_range(s, 1, 3))
-          return reject(reason::pooling,
-                        "stride " + detail::list_text(*stride) + " outside [1, 3]");
-      }
       const std::vector<std::int64_t> dims = detail::dims_of(g, input);
-      if (dims.size() == 4 && dims[0] != 1)
+      if (auto refused = detail::check_pool_kernel(window->kernel[0], window->kernel[1], "kernel"))
+        return refused;
+      if (auto refused = detail::check_pool_stride(window->stride))
+        return refused;
+      if (auto refused = detail::check_pool_input(dims))
+        return refused;
+      if (dims[0] != 1)
         return reject(reason::pooling, "batch " + std::to_string(dims[0]) + " must be 1");
+      // TOSA pads only when the average excludes the padding.
+      bool padded = false;
+      if (!*include_pad && !divisor_set) {
+        padded = window->padding[0] != 0 || window->padding[1] != 0;
+        for (std::size_t k = 0; k < 2 && !padded; ++k) {
+          padded = detail::adjusted_post_pad(dims[2 + k], window->kernel[k], window->stride[k], 0,
+                                             window->ceil_mode) != 0;
+        }
+      }
+      if (padded && (!detail::in_range(window->kernel[0], 1, 8) ||
+                     !detail::in_range(window->kernel[1], 1, 8))) {
+        return reject(reason::pooling,
+                      "kernel " + detail::list_text(window->kernel) +
+                          " with TOSA padding: a padded kernel must be in 1..8 per axis");
+      }
       return {};
     }
   }
 };
 
-/// pool_2d_support.py for max_pool2d: the dilation rule on every target, Vela's
-/// limits on U55, and the large-stride decomposition that rescues stride > 3.
+/// pool_2d_support.py for max_pool2d: the dilation rule on every target; on U55,
+/// Vela's limits, with DecomposableLargeStrideMaxPool2dForU55Supported taking a
+/// stride above 3 when the kernel fits the input.
 template <>
 struct tosa_check<ops::aten::max_pool2d_default> {
   template <class Target, graph::graph G>
   static support_result check(const G& g, graph::node_index n) {
-    using detail::in_range;
     using detail::list_text;
     using detail::reject;
-    const graph::node_index input = detail::input_of(g, n, 0);
-    if (input == graph::no_node)
-      return reject(reason::pooling, "max_pool2d has no input");
-    const auto kernel = detail::int_list(g, n, "kernel_size", 2, {});
-    if (!kernel || kernel->size() != 2)
-      return reject(reason::pooling, detail::bad_attribute("kernel_size"));
-    const auto stride = detail::int_list(g, n, "stride", 2, *kernel, true);
-    const auto padding = detail::int_list(g, n, "padding", 2, {0, 0});
-    const auto dilation = detail::int_list(g, n, "dilation", 2, {1, 1});
-    if (!stride || !padding || !dilation)
-      return reject(reason::pooling, detail::bad_attribute(!stride    ? "stride"
-                                                           : !padding ? "padding"
-                                                                      : "dilation"));
+    const std::optional<detail::pool_window> window = detail::read_pool_window(g, n);
+    if (!window)
+      return reject(reason::pooling,
+                    detail::bad_attribute("kernel_size, stride, padding or dilation"));
     const std::vector<std::int64_t> out = detail::dims_of(g, n);
     const bool one_by_one = out.size() >= 2 && out[out.size() - 1] == 1 && out[out.size() - 2] == 1;
     for (std::size_t k = 0; k < 2; ++k) {
-      if ((*dilation)[k] > 1 && (*stride)[k] != 1 && !one_by_one) {
-        return reject(reason::pooling, "dilation " + list_text(*dilation) + " with stride " +
-                                           list_text(*stride) + ": a dilated axis needs stride 1");
+      if (window->dilation[k] != 1 && window->stride[k] != 1 && !one_by_one) {
+        return reject(reason::pooling,
+                      "dilation " + list_text(window->dilation) + " with stride " +
+                          list_text(window->stride) +
+                          ": a dilated axis needs stride 1 unless the output is 1x1");
       }
     }
     if constexpr (!Target::u55_subset) {
       return {};
     } else {
-      if (auto limit = detail::check_u55_pool_limits(g, input, *kernel, *padding))
-        return limit;
-      const bool stride_in_range =
-          std::all_of(stride->begin(), stride->end(), [](auto s) { return in_range(s, 1, 3); });
-      if (stride_in_range)
-        return {};
-      // DecomposableLargeStrideMaxPool2dForU55Supported: static H/W, a kernel within
-      // the input, and the kernel limits on (kh, kw), (1, kw) and (1, kh).
+      const graph::node_index input = detail::input_of(g, n, 0);
+      if (input == graph::no_node)
+        return reject(reason::pooling, "max_pool2d has no input");
       const std::vector<std::int64_t> dims = detail::dims_of(g, input);
-      const bool fits = dims.size() >= 2 && (*kernel)[0] <= dims[dims.size() - 2] &&
-                        (*kernel)[1] <= dims[dims.size() - 1];
-      if (fits && !detail::check_pool_kernel(1, (*kernel)[1], "row kernel") &&
-          !detail::check_pool_kernel(1, (*kernel)[0], "column kernel")) {
+      if (auto refused = detail::check_pool_kernel(window->kernel[0], window->kernel[1], "kernel"))
+        return refused;
+      if (auto refused = detail::check_pool_input(dims))
+        return refused;
+      const support_result stride = detail::check_pool_stride(window->stride);
+      if (!stride)
+        return {};
+      // The large-stride decomposition: static H/W, a kernel within the input,
+      // and the kernel limits on (1, kw) and (1, kh) as well.
+      const bool fits = window->kernel[0] <= dims[2] && window->kernel[1] <= dims[3];
+      if (fits && !detail::check_pool_kernel(1, window->kernel[1], "row kernel") &&
+          !detail::check_pool_kernel(1, window->kernel[0], "column kernel")) {
         return {};
       }
-      return reject(reason::pooling, "stride " + list_text(*stride) +
-                                         " outside [1, 3], and the kernel " + list_text(*kernel) +
+      return reject(reason::pooling, "stride " + list_text(window->stride) +
+                                         " outside [1, 3], and kernel " +
+                                         list_text(window->kernel) +
                                          " does not allow the large-stride decomposition");
     }
   }
@@ -712,13 +815,20 @@ template <>
 struct tosa_check<ops::aten::max_pool2d_with_indices_default>
     : tosa_check<ops::aten::max_pool2d_default> {};
 
-/// SumSupported on U55: every reduced axis, and the products on either side of it, within Vela's
-/// limit.
+/// SumSupported on U55: every reduced axis, and the products on either side of
+/// it, within Vela's limit.
 template <>
 struct tosa_check<ops::aten::sum_dim_IntList> {
   template <class Target, graph::graph G>
   static support_result check(const G& g, graph::node_index n) {
     using detail::reject;
+    const graph::attribute* dim = g.attribute_of(n, "dim");
+    std::optional<std::vector<std::int64_t>> reduced;
+    if (dim != nullptr)  // `int[1]? dim` has no default
+      reduced = dim->is_null() ? std::vector<std::int64_t>{}
+                               : detail::int_list(g, n, "dim", std::nullopt);
+    if (!reduced)
+      return reject(reason::reduction, detail::bad_attribute("dim"));
     if constexpr (!Target::u55_subset) {
       return {};
     } else {
@@ -727,35 +837,24 @@ struct tosa_check<ops::aten::sum_dim_IntList> {
         return reject(reason::reduction, "sum has no input");
       const std::vector<std::int64_t> dims = detail::dims_of(g, input);
       const auto rank = static_cast<std::int64_t>(dims.size());
-      std::vector<std::int64_t> reduced;
-      const graph::attribute* dim = g.attribute_of(n, "dim");
-      if (dim == nullptr || dim->is_null()) {
+      if (reduced->empty()) {
         for (std::int64_t k = 0; k < rank; ++k)
-          reduced.push_back(k);
-      } else if (const std::int64_t* single = dim->as_int()) {
-        reduced.push_back(*single);
-      } else if (auto list = dim->as_int_list()) {
-        reduced = *list;
-        if (reduced.empty()) {
-          for (std::int64_t k = 0; k < rank; ++k)
-            reduced.push_back(k);
-        }
-      } else {
-        return reject(reason::reduction, detail::bad_attribute("dim"));
+          reduced->push_back(k);
       }
-      for (std::int64_t axis : reduced) {
+      for (std::int64_t axis : *reduced) {
         const std::int64_t k = axis < 0 ? axis + rank : axis;
-        if (k < 0 || k >= rank)
+        if (k < 0 || k >= rank) {
           return reject(reason::reduction,
                         "dim " + std::to_string(axis) + " outside rank " + std::to_string(rank));
+        }
         std::int64_t before = 1;
         std::int64_t after = 1;
         for (std::int64_t i = 0; i < rank; ++i) {
-          const auto index = static_cast<std::size_t>(i);
+          const std::int64_t size = dims[static_cast<std::size_t>(i)];
           if (i < k)
-            before = std::min(before * dims[index], detail::vela_axis_max + 1);
+            before = detail::saturating_mul(before, size);
           if (i > k)
-            after = std::min(after * dims[index], detail::vela_axis_max + 1);
+            after = detail::saturating_mul(after, size);
         }
         const std::int64_t size = dims[static_cast<std::size_t>(k)];
         if (!detail::in_range(size, 1, detail::vela_axis_max) ||
@@ -772,7 +871,8 @@ struct tosa_check<ops::aten::sum_dim_IntList> {
   }
 };
 
-/// ToCopySupported with the INT profile's cast table (cast_support.py).
+/// ToCopySupported with the INT profile's cast table (cast_support.py), and
+/// the quantized identity cast: every user a quantize with scale 1 and zero point 0.
 template <>
 struct tosa_check<ops::dim_order_ops::_to_dim_order_copy_default> {
   template <class Target, graph::graph G>
@@ -784,6 +884,24 @@ struct tosa_check<ops::dim_order_ops::_to_dim_order_copy_default> {
     const dtype to = g.output_dtype(n, 0);
     constexpr dtype_set castable{dtype::bool_, dtype::int8, dtype::int16, dtype::int32};
     if (from == to || (castable.contains(from) && castable.contains(to)))
+      return {};
+    bool identity = !detail::is_graph_output(g, n);
+    std::size_t users = 0;
+    for (const auto user : g.users(n)) {
+      ++users;
+      const graph::attribute* scale = g.attribute_of(user, "scale");
+      const graph::attribute* zero_point = g.attribute_of(user, "zero_point");
+      const bool unit_scale =
+          scale != nullptr && ((scale->as_double() && *scale->as_double() == 1.0) ||
+                               (scale->as_int() && *scale->as_int() == 1));
+      const bool zero_offset =
+          zero_point != nullptr && zero_point->as_int() && *zero_point->as_int() == 0;
+      identity = identity &&
+                 ops::find_op(g.op_name(user)) ==
+                     ops::op_id_of<ops::quantized_decomposed::quantize_per_tensor_default>() &&
+                 unit_scale && zero_offset;
+    }
+    if (identity && users > 0)
       return {};
     return detail::reject(reason::cast, "a cast from " + std::string(to_string(from)) + " to " +
                                             std::string(to_string(to)) +
@@ -805,34 +923,31 @@ struct tosa_check<ops::aten::upsample_nearest2d_vec> {
         return reject(reason::resize, "upsample has no input");
       const std::vector<std::int64_t> in = detail::dims_of(g, input);
       const std::vector<std::int64_t> out = detail::dims_of(g, n);
-      if (in.size() != 4 || out.size() != 4) {
-        return reject(reason::resize, "resize needs 4-D input and output, not " +
-                                          detail::list_text(in) + " -> " + detail::list_text(out));
+      if (in.size() != 4 || out.size() != 4 || in[0] != 1 || out[0] != 1) {
+        return reject(reason::resize, "resize " + detail::list_text(in) + " -> " +
+                                          detail::list_text(out) +
+                                          ": the U55 resizes 4-D tensors of batch 1");
       }
-      if (in[0] != 1 || out[0] != 1)
-        return reject(reason::resize, "batch " + std::to_string(in[0]) + " -> " +
-                                          std::to_string(out[0]) + " must be 1");
-      auto allowed_scale = [](double s) { return s == 2.0 || s == 4.0 || s == 8.0; };
       const graph::attribute* scales = g.attribute_of(n, "scale_factors");
       if (scales != nullptr && !scales->is_null()) {
         const graph::attribute::list* items = scales->as_list();
         std::vector<double> values;
-        if (items != nullptr) {
-          for (const graph::attribute& item : *items) {
-            if (const double* real = item.as_double())
-              values.push_back(*real);
-            else if (const std::int64_t* whole = item.as_int())
-              values.push_back(static_cast<double>(*whole));
-          }
+        for (std::size_t k = 0; items != nullptr && k < items->size(); ++k) {
+          if (const double* real = (*items)[k].as_double())
+            values.push_back(*real);
+          else if (const std::int64_t* whole = (*items)[k].as_int())
+            values.push_back(static_cast<double>(*whole));
         }
-        if (items == nullptr || values.size() != 2 || items->size() != 2 ||
-            values[0] != values[1] || !allowed_scale(values[0])) {
+        const bool allowed = items != nullptr && items->size() == 2 && values.size() == 2 &&
+                             values[0] == values[1] &&
+                             (values[0] == 2.0 || values[0] == 4.0 || values[0] == 8.0);
+        if (!allowed)
           return reject(reason::resize, "scale_factors must be two equal values in {2, 4, 8}");
-        }
         return {};
       }
       for (std::int64_t s : {2, 4, 8}) {
-        if (out[2] == in[2] * s && out[3] == in[3] * s)
+        if (out[2] == detail::saturating_mul(in[2], s) &&
+            out[3] == detail::saturating_mul(in[3], s))
           return {};
       }
       return reject(reason::resize, "resize " + detail::list_text(in) + " -> " +
@@ -842,16 +957,18 @@ struct tosa_check<ops::aten::upsample_nearest2d_vec> {
   }
 };
 
-/// slice_copy in the INT profile's dtypes, bool included.
+/// slice_copy in the INT profile's dtypes, bool included, read on the sliced tensor.
 template <>
 struct tosa_check<ops::aten::slice_copy_Tensor> {
   template <class Target, graph::graph G>
   static support_result check(const G& g, graph::node_index n) {
     constexpr dtype_set sliceable{dtype::bool_, dtype::int8, dtype::int16, dtype::int32};
-    if (sliceable.contains(g.output_dtype(n, 0)))
+    const graph::node_index input = detail::input_of(g, n, 0);
+    const dtype type = input == graph::no_node ? g.output_dtype(n, 0) : g.output_dtype(input, 0);
+    if (sliceable.contains(type))
       return {};
     return detail::reject(reason::not_in_profile,
-                          "slice_copy in " + std::string(to_string(g.output_dtype(n, 0))) +
+                          "slice_copy of " + std::string(to_string(type)) +
                               ": the INT profile slices bool, int8, int16 and int32");
   }
 };
@@ -942,10 +1059,8 @@ std::optional<dtype> determined_dtype(const G& g, graph::node_index n, ops::op_i
     return g.output_dtype(input, 0);
   for (const auto user : g.users(n)) {
     if (ops::find_op(g.op_name(user)) == ops::op_id_of<quantize_per_tensor_default>()) {
-      const graph::attribute* type = g.attribute_of(user, "dtype");
-      const std::string* name = type != nullptr ? type->as_string() : nullptr;
-      if (name != nullptr)
-        return dtype_from_name(*name);
+      if (const std::optional<dtype> type = dtype_attribute(g, user, "dtype"))
+        return type;
     }
     break;
   }
@@ -955,6 +1070,8 @@ std::optional<dtype> determined_dtype(const G& g, graph::node_index n, ops::op_i
 template <class Target, graph::graph G>
 support_result check_dtype_table(const G& g, graph::node_index n, ops::op_id id) {
   const ops::op_id base = ops::canonical(id);
+  if (base >= ops::op_count)
+    return {};
   const std::optional<dtype_set>& allowed = dtype_table<Target>[base];
   if (!allowed)
     return {};
@@ -1030,10 +1147,13 @@ support_result check_ethos_u(const G& g, graph::node_index n) {
 
   // 2. argmax only as the index of an int32 cast.
   if (id == ops::op_id_of<ops::aten::argmax_default>()) {
+    if (is_graph_output(g, n))
+      return reject(reason::argmax_users,
+                    "argmax is a graph output, not the index of an int32 cast");
     for (const auto user : g.users(n)) {
       if (ops::find_op(g.op_name(user)) !=
               ops::op_id_of<ops::dim_order_ops::_to_dim_order_copy_default>() ||
-          g.output_dtype(user, 0) != dtype::int32) {
+          dtype_attribute(g, user, "dtype") != dtype::int32) {
         return reject(reason::argmax_users,
                       "argmax user " + node_text(g, user) + " is not a cast to int32");
       }
@@ -1044,6 +1164,8 @@ support_result check_ethos_u(const G& g, graph::node_index n) {
   for (std::size_t k = 0; k < g.output_count(n); ++k) {
     if (g.output_dtype(n, k) != dtype::int64)
       continue;
+    if (is_graph_output(g, n))
+      return reject(reason::int64, "an int64 output is a graph output");
     for (const auto user : g.users(n)) {
       if (ops::find_op(g.op_name(user)) != ops::op_id_of<ops::getitem>() ||
           g.output_dtype(user, 0) == dtype::int64) {
@@ -1113,8 +1235,7 @@ support_result check_ethos_u(const G& g, graph::node_index n) {
     if (ops::canonical(id) == ops::op_id_of<ops::aten::flip_default>()) {
       const graph::node_index input = input_of(g, n, 0);
       const std::size_t rank = input == graph::no_node ? 0 : g.output_dims(input, 0).size();
-      const graph::attribute* dims_value = g.attribute_of(n, "dims");
-      const auto listed = dims_value != nullptr ? dims_value->as_int_list() : std::nullopt;
+      const auto listed = int_list(g, n, "dims", std::nullopt);
       const bool one_dim = listed && listed->size() == 1;
       const std::int64_t wrapped = one_dim ? ((listed->front() % 4) + 4) % 4 : 0;
       if (rank != 4 || !one_dim || (wrapped != 1 && wrapped != 2)) {
