@@ -106,6 +106,26 @@ TEST_CASE("a partition left with a cycle is split; a part Arm's split would leav
   }
 }
 
+TEST_CASE("a component without a cycle stays whole, as in Arm's split",
+          "[passes][arm_post_process]") {
+  // in1 -> a -> dq -> h (host), dq -> q -> c, in2 -> b -> c. De-tagging dq and q
+  // leaves {a, b, c} cyclic; its components {a} and {b, c} are convex each.
+  graph::plain_graph g("components");
+  const node_index in1 = g.add_node(make("in1", "input", {}));
+  const node_index in2 = g.add_node(make("in2", "input", {}));
+  const node_index a = g.add_node(make("a", "aten.relu.default", {in1}));
+  const node_index dq = g.add_node(make("dq", dq_op, {a}, dtype::float32));
+  const node_index h = g.add_node(make("h", "aten.softmax.int", {dq}, dtype::float32));
+  const node_index q = g.add_node(make("q", q_op, {dq}));
+  const node_index b = g.add_node(make("b", "aten.relu.default", {in2}));
+  const node_index c = g.add_node(make("c", "aten.add.Tensor", {q, b}));
+  g.set_outputs({c, h});
+  const auto plan = passes::partition_arm<targets::ethos_u55>(g);
+  CHECK(plan.partition_count() == 2);
+  CHECK(plan.partition_of(b) == plan.partition_of(c));
+  CHECK(plan.partition_of(a) != plan.partition_of(c));
+}
+
 TEST_CASE("partitions of only no-ops or only uint8 values are rejected whole",
           "[passes][arm_post_process]") {
   graph::plain_graph g("no-ops");

@@ -150,6 +150,8 @@ TEST_CASE("a plan refuses tables that contradict themselves", "[passes][partitio
   CHECK_THROWS_AS(partition_plan({0, partition_plan::host}, {std::nullopt, std::nullopt}), error);
   CHECK_THROWS_AS(partition_plan({1}, {std::nullopt}), error);
   CHECK_THROWS_AS(partition_plan({0}, {}), error);
+  CHECK_THROWS_AS(partition_plan({0xFFFFFFFEU}, {std::nullopt}), error);
+  CHECK_THROWS_AS(partition_plan({0}, {0}, {}), error);
   CHECK_NOTHROW(partition_plan({0, partition_plan::host},
                                {std::nullopt, targets::rejection{targets::reason::rank, "r"}}));
 }

@@ -4,6 +4,7 @@
 #include <rapidcheck/catch.h>
 
 #include <catch2/catch.hpp>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -219,6 +220,26 @@ TEST_CASE("convolution limits: stride, kernel, channels, transposed strides",
   auto bad = conv_attrs({1, 1}, {0, 0});
   bad.erase("groups");
   CHECK(conv_node({8, 8, 3, 3}, bad).rejected<targets::ethos_u85>() == reason::convolution);
+}
+
+TEST_CASE("extreme attribute and shape values are rejected, never overflowed",
+          "[targets][ethos_u55]") {
+  constexpr std::int64_t huge = std::int64_t{1} << 31;
+  CHECK(one_op("aten.permute_copy.default", {{i8, {huge, huge, 1, 1}}}, i8, {1, 1, huge, huge},
+               {{"dims", ints({2, 3, 0, 1})}})
+            .rejected() == reason::permute_needs_split);
+  auto transposed = conv_attrs({1, 1}, {0, 0}, true);
+  transposed["padding"] = ints({std::numeric_limits<std::int64_t>::min(), 0});
+  transposed["output_padding"] = ints({1, 0});
+  CHECK(one_op("aten.convolution.default", {{i8, {1, 8, 4, 4}}, {i8, {8, 8, 3, 3}}}, i8,
+               {1, 8, 4, 4}, transposed)
+            .rejected<targets::ethos_u85>() == reason::convolution);
+  const graph::attribute_map zero_stride{{"kernel_size", ints({2, 2})}, {"stride", ints({0, 0})}};
+  CHECK(one_op("aten.max_pool2d.default", {{i8, {1, 8, 8, 8}}}, i8, {1, 8, 4, 4}, zero_stride)
+            .rejected() == reason::pooling);
+  CHECK(one_op("aten.upsample_nearest2d.vec", {{dtype::float32, {1, 8, 4, 4}}}, dtype::float32,
+               {1, 8, 12, 12}, {{"scale_factors", nullptr}})
+            .rejected() == reason::not_quantized);  // resize runs with the U55 checks, later
 }
 
 TEST_CASE("pooling, reduction and resize limits", "[targets][ethos_u55]") {

@@ -831,8 +831,9 @@ inline std::optional<targets::reason> positive_check(const plain_graph& g, node_
   if (op == to_dim_order_copy)
     return int_profile_cast_supported(g, n) ? std::nullopt : std::optional(reason::cast);
   if (op == "aten.upsample_nearest2d.vec") {
-    // Off the U55 the upsample stays a RESIZE the hardware runs (2.5).
-    return !u55 || u55_resize_supported(g, n) ? std::nullopt : std::optional(reason::resize);
+    // 2.1 step 7 runs EthosU55ResizeCheck with the other U55 checks; the
+    // registered check itself accepts the upsample.
+    return std::nullopt;
   }
   if (op == "aten.slice_copy.Tensor") {
     // A failed slice check leaves nothing that accepts the op.

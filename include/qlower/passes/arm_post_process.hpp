@@ -4,9 +4,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
+#include <ranges>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "qlower/core/dtype.hpp"
@@ -108,7 +112,8 @@ bool is_no_op(const G& g, graph::node_index n, ops::op_id id) {
     for (std::size_t k = dims.size(); k-- > 0;) {
       if (dims[k] != 1 && (*strides)[k] != contiguous)
         return false;
-      contiguous *= dims[k];
+      if (__builtin_mul_overflow(contiguous, dims[k], &contiguous))
+        return false;
     }
     const graph::attribute* offset = g.attribute_of(n, "storage_offset");
     return offset == nullptr || offset->is_null() ||
@@ -147,11 +152,15 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
   }
   constexpr std::uint32_t host = partition_plan::host;
   std::vector<std::uint32_t> current(count);
-  std::vector<std::optional<rejection>> reasons(count);
+  constexpr std::uint32_t no_reason = std::numeric_limits<std::uint32_t>::max();
+  std::vector<std::uint32_t> reason_slot(count, no_reason);
+  std::vector<rejection> rejections;
   for (graph::node_index n = 0; n < count; ++n) {
     current[n] = plan.partition_of(n);
-    if (const rejection* why = plan.reason(n))
-      reasons[n] = *why;
+    if (const rejection* why = plan.reason(n)) {
+      reason_slot[n] = static_cast<std::uint32_t>(rejections.size());
+      rejections.push_back(*why);
+    }
   }
   std::vector<std::uint32_t> tag;
   const std::vector<ops::op_id> ids = [&] {
@@ -166,11 +175,14 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
   auto name = [&](graph::node_index n) { return "'" + std::string(g.node_name(n)) + "'"; };
   auto detag = [&](graph::node_index n, reason code, std::string message) {
     tag[n] = host;
-    reasons[n] = rejection{code, std::move(message)};
+    reason_slot[n] = static_cast<std::uint32_t>(rejections.size());
+    rejections.push_back(rejection{code, std::move(message)});
   };
 
   // A split or a rejection can leave a new boundary Q/DQ or cycle: rounds run
-  // until one changes nothing. Each only moves nodes to the host, so they end.
+  // until one changes nothing. A round only moves nodes to the host or splits
+  // partitions, never joins them, so the rounds end; usually the second
+  // changes nothing.
   for (;;) {
     tag = current;
 
@@ -224,23 +236,72 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
         if (surviving[n] && level[n] > 0)
           cyclic[current[n]] = true;
       }
+      // Arm's split: the connected components of what survives.
       detail::node_sets components(count);
       for (graph::node_index n = 0; n < count; ++n) {
         if (!surviving[n] || !cyclic[current[n]])
           continue;
         for (const auto input : g.inputs(n)) {
           const auto p = static_cast<graph::node_index>(input);
-          if (p != graph::no_node && surviving[p] && current[p] == current[n] &&
-              level[p] == level[n]) {
+          if (p != graph::no_node && surviving[p] && current[p] == current[n])
             components.join(p, n);
+        }
+      }
+      // A component can still hold a cycle (a path out through a de-tagged node
+      // and back into the same component), which Arm's split misses. Each is
+      // checked by levels over its partition with only itself selected, and a
+      // cyclic one is split by them; past max_checked components in one
+      // partition, the levels of all survivors stand in (convex, maybe finer).
+      constexpr std::size_t max_checked = 64;
+      std::vector<std::vector<graph::node_index>> members(count);
+      std::vector<std::vector<graph::node_index>> roots(count);
+      for (graph::node_index n = 0; n < count; ++n) {
+        if (current[n] == host || !cyclic[current[n]])
+          continue;
+        members[current[n]].push_back(n);
+        if (surviving[n] && components.find(n) == n)
+          roots[current[n]].push_back(n);
+      }
+      std::vector<std::uint32_t> part_level(count, 0);
+      std::vector<std::uint32_t> local(count, 0);
+      for (std::size_t p = 0; p < count; ++p) {
+        if (!cyclic[p])
+          continue;
+        if (roots[p].size() > max_checked) {
+          for (graph::node_index n : members[p])
+            part_level[n] = level[n];
+          continue;
+        }
+        for (graph::node_index root : roots[p]) {
+          bool split = false;
+          for (graph::node_index n : members[p]) {
+            const bool selected = surviving[n] && components.find(n) == root;
+            std::uint32_t value = 0;
+            for (const auto input : g.inputs(n)) {
+              const auto q = static_cast<graph::node_index>(input);
+              if (q == graph::no_node || current[q] != current[n])
+                continue;
+              const bool from_selected = surviving[q] && components.find(q) == root;
+              value = std::max(value, local[q] + (from_selected && !selected ? 1U : 0U));
+            }
+            local[n] = value;
+            split = split || (selected && value > 0);
+          }
+          for (graph::node_index n : members[p]) {
+            if (split && surviving[n] && components.find(n) == root)
+              part_level[n] = local[n];
           }
         }
       }
-      // Keys: an untouched partition keeps its number; a split part takes
-      // the node count + the index of its component's smallest node.
+      // Keys: an untouched partition keeps its number; a part of a split one is
+      // named by its component and level, above every partition number.
+      std::map<std::pair<graph::node_index, std::uint32_t>, std::uint32_t> parts;
       for (graph::node_index n = 0; n < count; ++n) {
-        if (surviving[n] && cyclic[current[n]])
-          tag[n] = static_cast<std::uint32_t>(count + components.find(n));
+        if (!surviving[n] || !cyclic[current[n]])
+          continue;
+        const auto key = std::pair{components.find(n), part_level[n]};
+        const auto found = parts.try_emplace(key, static_cast<std::uint32_t>(count + parts.size()));
+        tag[n] = found.first->second;
       }
     }
 
@@ -261,7 +322,10 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
       bool uint8_valued = false;
       for (std::size_t k = 0; k < g.output_count(n); ++k)
         uint8_valued = uint8_valued || g.output_dtype(n, k) == dtype::uint8;
-      if (!quant && uint8_valued && uint8_node[key[n]] == graph::no_node)
+      // A getitem that only feeds the graph's outputs is exempt, as Arm exempts outputs.
+      const bool output_getitem = ids[n] == ops::op_id_of<ops::getitem>() && graph_output[n] &&
+                                  std::ranges::empty(g.users(n));
+      if (!quant && !output_getitem && uint8_valued && uint8_node[key[n]] == graph::no_node)
         uint8_node[key[n]] = n;
     }
     for (graph::node_index n = 0; n < count; ++n) {
@@ -283,7 +347,7 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
       break;
     current = std::move(next);
   }
-  return partition_plan(std::move(current), std::move(reasons));
+  return partition_plan(std::move(current), std::move(reason_slot), std::move(rejections));
 }
 
 /// The Arm partitioner for an Ethos-U target type (ethos_u55, ethos_u85):

@@ -34,20 +34,82 @@ class partition_plan {
   /// dense from 0; `reasons` one entry per node, a value exactly for host nodes.
   partition_plan(std::vector<std::uint32_t> partition_of,
                  std::vector<std::optional<targets::rejection>> reasons)
-      : partition_of_(std::move(partition_of)), reasons_(std::move(reasons)) {
-    if (reasons_.size() != partition_of_.size())
+      : partition_of_(std::move(partition_of)) {
+    if (reasons.size() != partition_of_.size())
       throw error("a partition plan needs one reason slot per node");
+    reason_slot_.assign(reasons.size(), no_reason);
+    for (std::size_t n = 0; n < reasons.size(); ++n) {
+      if (reasons[n]) {
+        reason_slot_[n] = static_cast<std::uint32_t>(rejections_.size());
+        rejections_.push_back(std::move(*reasons[n]));
+      }
+    }
+    index();
+  }
+  /// The compact form: `reason_slot[n]` indexes `rejections` exactly for host nodes.
+  partition_plan(std::vector<std::uint32_t> partition_of, std::vector<std::uint32_t> reason_slot,
+                 std::vector<targets::rejection> rejections)
+      : partition_of_(std::move(partition_of)),
+        reason_slot_(std::move(reason_slot)),
+        rejections_(std::move(rejections)) {
+    if (reason_slot_.size() != partition_of_.size())
+      throw error("a partition plan needs one reason slot per node");
+    for (std::uint32_t slot : reason_slot_) {
+      if (slot != no_reason && slot >= rejections_.size())
+        throw error("reason slot " + std::to_string(slot) + " names no rejection");
+    }
+    index();
+  }
+
+  std::size_t node_count() const noexcept { return partition_of_.size(); }
+  std::size_t partition_count() const noexcept {
+    return offsets_.empty() ? 0 : offsets_.size() - 1;
+  }
+  /// The partition of node n, or `host`.
+  std::uint32_t partition_of(graph::node_index n) const noexcept { return partition_of_[n]; }
+  bool delegated(graph::node_index n) const noexcept { return partition_of_[n] != host; }
+  /// The nodes of partition p, ascending.
+  std::span<const graph::node_index> nodes_of(std::uint32_t p) const noexcept {
+    return std::span<const graph::node_index>(members_).subspan(offsets_[p],
+                                                                offsets_[p + 1] - offsets_[p]);
+  }
+  /// Why node n runs on the host; null for a delegated node.
+  const targets::rejection* reason(graph::node_index n) const noexcept {
+    return reason_slot_[n] == no_reason ? nullptr : &rejections_[reason_slot_[n]];
+  }
+  std::size_t delegated_count() const noexcept { return members_.size(); }
+
+  friend bool operator==(const partition_plan& a, const partition_plan& b) {
+    if (a.partition_of_ != b.partition_of_)
+      return false;
+    for (std::size_t n = 0; n < a.partition_of_.size(); ++n) {
+      if (a.partition_of_[n] == host && *a.reason(static_cast<graph::node_index>(n)) !=
+                                            *b.reason(static_cast<graph::node_index>(n)))
+        return false;
+    }
+    return true;
+  }
+
+ private:
+  static constexpr std::uint32_t no_reason = std::numeric_limits<std::uint32_t>::max();
+
+  /// Checks the tables against each other and lists each partition's nodes.
+  void index() {
     std::uint32_t count = 0;
     for (std::size_t n = 0; n < partition_of_.size(); ++n) {
       const bool hosted = partition_of_[n] == host;
-      if (hosted != reasons_[n].has_value()) {
+      if (!hosted && partition_of_[n] >= partition_of_.size()) {
+        throw error("node " + std::to_string(n) + " is in partition " +
+                    std::to_string(partition_of_[n]) + ", more partitions than nodes");
+      }
+      if (hosted != (reason_slot_[n] != no_reason)) {
         throw error("node " + std::to_string(n) +
                     (hosted ? " is on the host without a reason" : " is delegated with a reason"));
       }
       if (!hosted)
         count = std::max(count, partition_of_[n] + 1);
     }
-    offsets_.assign(count + 1, 0);
+    offsets_.assign(static_cast<std::size_t>(count) + 1, 0);
     for (std::uint32_t p : partition_of_) {
       if (p != host)
         ++offsets_[p + 1];
@@ -65,31 +127,9 @@ class partition_plan {
     }
   }
 
-  std::size_t node_count() const noexcept { return partition_of_.size(); }
-  std::size_t partition_count() const noexcept {
-    return offsets_.empty() ? 0 : offsets_.size() - 1;
-  }
-  /// The partition of node n, or `host`.
-  std::uint32_t partition_of(graph::node_index n) const noexcept { return partition_of_[n]; }
-  bool delegated(graph::node_index n) const noexcept { return partition_of_[n] != host; }
-  /// The nodes of partition p, ascending.
-  std::span<const graph::node_index> nodes_of(std::uint32_t p) const noexcept {
-    return std::span<const graph::node_index>(members_).subspan(offsets_[p],
-                                                                offsets_[p + 1] - offsets_[p]);
-  }
-  /// Why node n runs on the host; null for a delegated node.
-  const targets::rejection* reason(graph::node_index n) const noexcept {
-    return reasons_[n] ? &*reasons_[n] : nullptr;
-  }
-  std::size_t delegated_count() const noexcept { return members_.size(); }
-
-  friend bool operator==(const partition_plan& a, const partition_plan& b) {
-    return a.partition_of_ == b.partition_of_ && a.reasons_ == b.reasons_;
-  }
-
- private:
   std::vector<std::uint32_t> partition_of_;
-  std::vector<std::optional<targets::rejection>> reasons_;
+  std::vector<std::uint32_t> reason_slot_;
+  std::vector<targets::rejection> rejections_;
   std::vector<std::uint32_t> offsets_;
   std::vector<graph::node_index> members_;
 };
@@ -104,7 +144,8 @@ concept support_check = graph::graph<G> &&
 
 struct partition_options {
   /// torch's getitem re-homing: a getitem of a node whose users are all
-  /// getitems goes where its producer goes, whatever its own check says.
+  /// getitems (a graph output is used by the graph's output node too) goes
+  /// where its producer goes, whatever its own check says.
   bool rehome_getitems = true;
 };
 
@@ -136,7 +177,7 @@ inline std::vector<std::uint32_t> number_by_first_node(const std::vector<std::ui
 
 /// For each node, how many times a path ending at it has left the set
 /// `selected` (when `restrict_to` is given, only paths inside the nodes whose
-/// restrict_to entry equals the node's own count): two selected nodes of
+/// restrict_to entry equals the node's own entry): two selected nodes of
 /// equal level are never joined by a path through an unselected node, and a
 /// path between them runs only through selected nodes of the same level.
 ///
@@ -176,44 +217,69 @@ std::vector<std::uint32_t> exit_levels(const G& g, const std::vector<bool>& sele
 /// Cost: one support check per node and O(nodes + edges) more.
 template <graph::graph G, support_check<G> Check>
 partition_plan partition(const G& g, const Check& check, partition_options options = {}) {
+  // One pass in node order: the check, getitem re-homing (a producer comes
+  // first) and the exit level, so the graph is read once.
   const std::size_t count = g.node_count();
-  std::vector<std::optional<targets::rejection>> reasons(count);
+  std::vector<std::uint32_t> reason_slot(count, std::numeric_limits<std::uint32_t>::max());
+  std::vector<targets::rejection> rejections;
   std::vector<bool> supported(count);
-  for (graph::node_index n = 0; n < count; ++n) {
-    reasons[n] = check(g, n);
-    supported[n] = !reasons[n].has_value();
-  }
+  std::vector<std::uint32_t> level(count, 0);
+  // Whether every user of a producer is a getitem, decided once per producer;
+  // a graph output has torch's output node as a user that is not.
+  enum class getitem_users : std::uint8_t { unknown, all, not_all };
+  std::vector<getitem_users> users_of(options.rehome_getitems ? count : 0, getitem_users::unknown);
+  std::vector<bool> graph_output(options.rehome_getitems ? count : 0, false);
   if (options.rehome_getitems) {
-    static constexpr ops::op_id getitem_id = ops::op_id_of<ops::getitem>();
-    for (graph::node_index n = 0; n < count; ++n) {
-      const auto inputs = g.inputs(n);
-      if (inputs.size() != 1 || ops::find_op(g.op_name(n)) != getitem_id)
-        continue;
-      const auto producer = static_cast<graph::node_index>(inputs[0]);
-      if (producer == graph::no_node)
-        continue;
-      bool all_getitems = true;
+    for (const auto output : g.graph_outputs())
+      graph_output[static_cast<graph::node_index>(output)] = true;
+  }
+  auto follows_producer = [&](graph::node_index n, graph::node_index producer) {
+    if (!options.rehome_getitems || producer == graph::no_node ||
+        g.op_name(n) != ops::getitem::name)
+      return false;
+    if (users_of[producer] == getitem_users::unknown) {
+      bool all = !graph_output[producer];
       for (const auto user : g.users(producer))
-        all_getitems = all_getitems && ops::find_op(g.op_name(user)) == getitem_id;
-      if (!all_getitems || supported[n] == supported[producer])
-        continue;
-      supported[n] = supported[producer];
-      if (supported[n]) {
-        reasons[n].reset();
-      } else {
-        reasons[n] = targets::rejection{targets::reason::producer_not_delegated,
-                                        "a getitem goes where its producer '" +
-                                            std::string(g.node_name(producer)) +
-                                            "' goes, and that runs on the host"};
+        all = all && g.op_name(user) == ops::getitem::name;
+      users_of[producer] = all ? getitem_users::all : getitem_users::not_all;
+    }
+    return users_of[producer] == getitem_users::all;
+  };
+  for (graph::node_index n = 0; n < count; ++n) {
+    targets::support_result refused = check(g, n);
+    const auto inputs = g.inputs(n);
+    if (inputs.size() == 1) {
+      const auto producer = static_cast<graph::node_index>(inputs[0]);
+      if (follows_producer(n, producer) && refused.has_value() == supported[producer]) {
+        if (supported[producer]) {
+          refused.reset();
+        } else {
+          refused = targets::rejection{targets::reason::producer_not_delegated,
+                                       "a getitem goes where its producer '" +
+                                           std::string(g.node_name(producer)) +
+                                           "' goes, and that runs on the host"};
+        }
       }
     }
+    supported[n] = !refused.has_value();
+    if (refused) {
+      reason_slot[n] = static_cast<std::uint32_t>(rejections.size());
+      rejections.push_back(std::move(*refused));
+    }
+    std::uint32_t value = 0;
+    for (const auto input : inputs) {
+      const auto p = static_cast<graph::node_index>(input);
+      if (p != graph::no_node)
+        value = std::max(value, level[p] + (supported[p] && !supported[n] ? 1U : 0U));
+    }
+    level[n] = value;
   }
-  std::vector<std::uint32_t> level = exit_levels(g, supported);
   for (graph::node_index n = 0; n < count; ++n) {
     if (!supported[n])
       level[n] = partition_plan::host;
   }
-  return partition_plan(detail::number_by_first_node(level), std::move(reasons));
+  return partition_plan(detail::number_by_first_node(level), std::move(reason_slot),
+                        std::move(rejections));
 }
 
 }  // namespace qlower::passes

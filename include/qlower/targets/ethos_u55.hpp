@@ -534,6 +534,43 @@ inline std::int64_t adjusted_post_pad(std::int64_t size, std::int64_t kernel, st
   return steps * stride - size + kernel - pad;
 }
 
+/// EthosU55ResizeCheck: batch 1, and one scale in {2, 4, 8} on H and W.
+template <graph::graph G>
+support_result check_u55_resize(const G& g, graph::node_index n) {
+  const graph::node_index input = input_of(g, n, 0);
+  if (input == graph::no_node)
+    return reject(reason::resize, "upsample has no input");
+  const std::vector<std::int64_t> in = dims_of(g, input);
+  const std::vector<std::int64_t> out = dims_of(g, n);
+  if (in.size() != 4 || out.size() != 4 || in[0] != 1 || out[0] != 1) {
+    return reject(reason::resize, "resize " + list_text(in) + " -> " + list_text(out) +
+                                      ": the U55 resizes 4-D tensors of batch 1");
+  }
+  const graph::attribute* scales = g.attribute_of(n, "scale_factors");
+  if (scales != nullptr && !scales->is_null()) {
+    const graph::attribute::list* items = scales->as_list();
+    std::vector<double> values;
+    for (std::size_t k = 0; items != nullptr && k < items->size(); ++k) {
+      if (const double* real = (*items)[k].as_double())
+        values.push_back(*real);
+      else if (const std::int64_t* whole = (*items)[k].as_int())
+        values.push_back(static_cast<double>(*whole));
+    }
+    const bool allowed = items != nullptr && items->size() == 2 && values.size() == 2 &&
+                         values[0] == values[1] &&
+                         (values[0] == 2.0 || values[0] == 4.0 || values[0] == 8.0);
+    if (!allowed)
+      return reject(reason::resize, "scale_factors must be two equal values in {2, 4, 8}");
+    return {};
+  }
+  for (std::int64_t s : {2, 4, 8}) {
+    if (out[2] == saturating_mul(in[2], s) && out[3] == saturating_mul(in[3], s))
+      return {};
+  }
+  return reject(reason::resize, "resize " + list_text(in) + " -> " + list_text(out) +
+                                    " is not one scale in {2, 4, 8} on both H and W");
+}
+
 }  // namespace detail
 
 //===--- Registered per-op checks (2.1, 2.2): the positive route of ops off the list ---===//
@@ -613,7 +650,9 @@ struct tosa_check<ops::aten::convolution_default> {
       for (std::size_t k = 0; k < 2; ++k) {
         const std::int64_t kernel = w[2 + k];
         // -pad > -kernel and -pad + output_padding > -kernel.
-        if (!((*pad)[k] < kernel) || !((*pad)[k] - (*extra)[k] < kernel)) {
+        std::int64_t reach = 0;
+        if (!((*pad)[k] < kernel) || __builtin_sub_overflow((*pad)[k], (*extra)[k], &reach) ||
+            !(reach < kernel)) {
           return reject(reason::convolution,
                         "padding " + list_text(*padding) + " and output_padding " +
                             list_text(*output_padding) + " reach past kernel " +
@@ -796,6 +835,8 @@ struct tosa_check<ops::aten::max_pool2d_default> {
       const support_result stride = detail::check_pool_stride(window->stride);
       if (!stride)
         return {};
+      if (window->stride[0] < 1 || window->stride[1] < 1)
+        return stride;
       // The large-stride decomposition: static H/W, a kernel within the input,
       // and the kernel limits on (1, kw) and (1, kh) as well.
       const bool fits = window->kernel[0] <= dims[2] && window->kernel[1] <= dims[3];
@@ -909,54 +950,6 @@ struct tosa_check<ops::dim_order_ops::_to_dim_order_copy_default> {
   }
 };
 
-/// The upsample_nearest2d check; on U55, EthosU55ResizeCheck.
-template <>
-struct tosa_check<ops::aten::upsample_nearest2d_vec> {
-  template <class Target, graph::graph G>
-  static support_result check(const G& g, graph::node_index n) {
-    using detail::reject;
-    if constexpr (!Target::u55_subset) {
-      return {};
-    } else {
-      const graph::node_index input = detail::input_of(g, n, 0);
-      if (input == graph::no_node)
-        return reject(reason::resize, "upsample has no input");
-      const std::vector<std::int64_t> in = detail::dims_of(g, input);
-      const std::vector<std::int64_t> out = detail::dims_of(g, n);
-      if (in.size() != 4 || out.size() != 4 || in[0] != 1 || out[0] != 1) {
-        return reject(reason::resize, "resize " + detail::list_text(in) + " -> " +
-                                          detail::list_text(out) +
-                                          ": the U55 resizes 4-D tensors of batch 1");
-      }
-      const graph::attribute* scales = g.attribute_of(n, "scale_factors");
-      if (scales != nullptr && !scales->is_null()) {
-        const graph::attribute::list* items = scales->as_list();
-        std::vector<double> values;
-        for (std::size_t k = 0; items != nullptr && k < items->size(); ++k) {
-          if (const double* real = (*items)[k].as_double())
-            values.push_back(*real);
-          else if (const std::int64_t* whole = (*items)[k].as_int())
-            values.push_back(static_cast<double>(*whole));
-        }
-        const bool allowed = items != nullptr && items->size() == 2 && values.size() == 2 &&
-                             values[0] == values[1] &&
-                             (values[0] == 2.0 || values[0] == 4.0 || values[0] == 8.0);
-        if (!allowed)
-          return reject(reason::resize, "scale_factors must be two equal values in {2, 4, 8}");
-        return {};
-      }
-      for (std::int64_t s : {2, 4, 8}) {
-        if (out[2] == detail::saturating_mul(in[2], s) &&
-            out[3] == detail::saturating_mul(in[3], s))
-          return {};
-      }
-      return reject(reason::resize, "resize " + detail::list_text(in) + " -> " +
-                                        detail::list_text(out) +
-                                        " is not one scale in {2, 4, 8} on both H and W");
-    }
-  }
-};
-
 /// slice_copy in the INT profile's dtypes, bool included, read on the sliced tensor.
 template <>
 struct tosa_check<ops::aten::slice_copy_Tensor> {
@@ -983,6 +976,12 @@ struct tosa_check<ops::dim_order_ops::_clone_dim_order_default> {
 };
 template <>
 struct tosa_check<ops::aten::where_self>
+    : tosa_check<ops::dim_order_ops::_clone_dim_order_default> {};
+
+/// The upsample_nearest2d check accepts it; the U55's EthosU55ResizeCheck runs
+/// with the other U55 checks, in the order of 2.1.
+template <>
+struct tosa_check<ops::aten::upsample_nearest2d_vec>
     : tosa_check<ops::dim_order_ops::_clone_dim_order_default> {};
 
 //===--- Tables by op id ---===//
@@ -1226,11 +1225,14 @@ support_result check_ethos_u(const G& g, graph::node_index n) {
   }
 
   if constexpr (Target::u55_subset) {
-    // 7. The U55 checks: NotSupported, Reverse, DtypeSupport, Cast (Resize ran as the
-    // registered check of upsample_nearest2d).
+    // 7. The U55 checks: NotSupported, Resize, Reverse, DtypeSupport, Cast.
     if (never_supported_table<Target>[id]) {
       return reject(reason::never_supported,
                     std::string(op) + " is on EthosU55NotSupported: the U55 never runs it");
+    }
+    if (id == ops::op_id_of<ops::aten::upsample_nearest2d_vec>()) {
+      if (support_result refused = check_u55_resize(g, n))
+        return refused;
     }
     if (ops::canonical(id) == ops::op_id_of<ops::aten::flip_default>()) {
       const graph::node_index input = input_of(g, n, 0);
@@ -1265,7 +1267,7 @@ support_result check_ethos_u(const G& g, graph::node_index n) {
         std::sort(dims.begin(), dims.end(), std::greater<>());
         std::int64_t product = 1;
         for (std::size_t k = 0; k < take && k < dims.size(); ++k)
-          product = std::min(product * std::max<std::int64_t>(dims[k], 0), vela_axis_max + 1);
+          product = saturating_mul(product, std::max<std::int64_t>(dims[k], 0));
         if (product > vela_axis_max) {
           return reject(reason::permute_needs_split,
                         "input " + list_text(dims_of(g, input)) + ": a product of " +
