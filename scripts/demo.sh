@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job: builds the qlower tool and runs it on the bundled examples:
-# `info` on every example graph, then `lint` on qlower's built-in rules (clean)
-# and on the rule files that reproduce the seed defects (findings expected).
+# `info` on every example graph; `lint` on qlower's built-in rules (clean) and
+# on the rule files that reproduce the seed defects (findings expected); then
+# `partition` on the seed graphs for the Ethos-U55, with qlower's rules and
+# with the seed's rule removed, side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -28,3 +30,29 @@ for rules in examples/rules/seed_*.json; do
     exit 1
   fi
 done
+
+echo
+echo "=== qlower partition: the seed graphs on the Ethos-U55, qlower's rules and the seed's rule removed"
+printf '%-26s %-34s %10s %15s %14s\n' graph quantizer delegates non-delegated "host permutes"
+run_partition() {
+  local graph=$1 rules=$2 label=$3
+  local report
+  if [[ -n $rules ]]; then
+    report=$("$qlower" partition "$graph" --rules "$rules")
+  else
+    report=$("$qlower" partition "$graph")
+  fi
+  local delegates host permutes
+  delegates=$(sed -n 's/^Total delegated subgraphs: //p' <<<"$report")
+  host=$(sed -n 's/^Number of non-delegated nodes: //p' <<<"$report")
+  permutes=$(grep -c '(aten.permute_copy.default): ' <<<"$report" || true)
+  printf '%-26s %-34s %10s %15s %14s\n' "$(basename "$graph" .json)" "$label" "$delegates" "$host" "$permutes"
+}
+run_partition examples/graphs/seed_000_convnext.json "" "qlower (arm_quantizer)"
+run_partition examples/graphs/seed_000_convnext.json examples/rules/seed_000_without_moveaxis.json "without moveaxis/movedim rule"
+run_partition examples/graphs/seed_001_emg.json "" "qlower (arm_quantizer)"
+run_partition examples/graphs/seed_001_emg.json examples/rules/seed_001_without_concat.json "without the concat rule"
+
+echo
+echo "=== qlower partition: why, for seed 001 with the concat rule removed"
+"$qlower" partition examples/graphs/seed_001_emg.json --rules examples/rules/seed_001_without_concat.json
