@@ -83,3 +83,18 @@ TEST_CASE("rule_table folds a policy over the op set", "[ops][op_table]") {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("quantize and dequantize ops are told apart by id, per tensor and per channel",
+          "[ops][op_table]") {
+  using qlower::ops::find_op;
+  CHECK(qlower::ops::is_quantize(find_op("quantized_decomposed.quantize_per_tensor.default")));
+  CHECK(qlower::ops::is_quantize(find_op("quantized_decomposed.quantize_per_channel.default")));
+  CHECK(!qlower::ops::is_quantize(find_op("quantized_decomposed.dequantize_per_tensor.default")));
+  CHECK(qlower::ops::is_dequantize(find_op("quantized_decomposed.dequantize_per_channel.default")));
+  CHECK(!qlower::ops::is_dequantize(find_op("aten.relu.default")));
+  CHECK(!qlower::ops::is_quantize(qlower::ops::unknown_op));
+}
+
+}  // namespace

@@ -68,6 +68,18 @@ constexpr op_id op_id_of() {
   }
 }
 
+/// Whether `id` is a quantize op the convert step inserts or an exporter
+/// writes (per tensor or per channel).
+constexpr bool is_quantize(op_id id) noexcept {
+  return id == op_id_of<quantized_decomposed::quantize_per_tensor_default>() ||
+         id == op_id_of<quantized_decomposed::quantize_per_channel_default>();
+}
+/// Whether `id` is a dequantize op (per tensor or per channel).
+constexpr bool is_dequantize(op_id id) noexcept {
+  return id == op_id_of<quantized_decomposed::dequantize_per_tensor_default>() ||
+         id == op_id_of<quantized_decomposed::dequantize_per_channel_default>();
+}
+
 /// Everything the op set declares about one op, as plain values.
 struct op_info {
   /// The attributes of the decomposition's target from the composite's own and its input's rank.

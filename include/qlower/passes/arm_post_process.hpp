@@ -20,6 +20,7 @@
 #include "qlower/ops/graph_nodes.hpp"
 #include "qlower/ops/op_table.hpp"
 #include "qlower/ops/other_namespaces.hpp"
+#include "qlower/passes/annotate.hpp"
 #include "qlower/passes/partition.hpp"
 #include "qlower/targets/rejection.hpp"
 
@@ -32,17 +33,6 @@ struct arm_post_process_options {
 };
 
 namespace detail {
-
-inline bool is_quantize(ops::op_id id) {
-  using namespace ops::quantized_decomposed;
-  return id == ops::op_id_of<quantize_per_tensor_default>() ||
-         id == ops::op_id_of<quantize_per_channel_default>();
-}
-inline bool is_dequantize(ops::op_id id) {
-  using namespace ops::quantized_decomposed;
-  return id == ops::op_id_of<dequantize_per_tensor_default>() ||
-         id == ops::op_id_of<dequantize_per_channel_default>();
-}
 
 /// Union-find over node indices.
 class node_sets {
@@ -80,7 +70,7 @@ template <graph::graph G>
 bool is_no_op(const G& g, graph::node_index n, ops::op_id id) {
   using namespace ops::aten;
   using namespace ops::dim_order_ops;
-  if (is_quantize(id) || is_dequantize(id))
+  if (ops::is_quantize(id) || ops::is_dequantize(id))
     return true;
   const ops::op_id base = ops::canonical(id);
   if (base == ops::op_id_of<_clone_dim_order_default>() || base == ops::op_id_of<alias_default>() ||
@@ -163,12 +153,7 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
     }
   }
   std::vector<std::uint32_t> tag;
-  const std::vector<ops::op_id> ids = [&] {
-    std::vector<ops::op_id> result(count);
-    for (graph::node_index n = 0; n < count; ++n)
-      result[n] = ops::find_op(g.op_name(n));
-    return result;
-  }();
+  const std::vector<ops::op_id> ids = op_ids(g);
   std::vector<bool> graph_output(count, false);
   for (const auto output : g.graph_outputs())
     graph_output[static_cast<graph::node_index>(output)] = true;
@@ -191,7 +176,7 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
         if (tag[n] == host)
           continue;
         const auto inputs = g.inputs(n);
-        if (detail::is_quantize(ids[n])) {
+        if (ops::is_quantize(ids[n])) {
           const auto input =
               inputs.empty() ? graph::no_node : static_cast<graph::node_index>(inputs[0]);
           if (input != graph::no_node && tag[input] != tag[n]) {
@@ -200,7 +185,7 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
           }
           continue;
         }
-        if (detail::is_dequantize(ids[n])) {
+        if (ops::is_dequantize(ids[n])) {
           if (graph_output[n]) {
             detag(n, reason::boundary_dequantize, "dequantize that is a graph output");
             continue;
@@ -318,7 +303,7 @@ partition_plan arm_post_process(const G& g, const partition_plan& plan,
       if (key[n] == host)
         continue;
       all_no_op[key[n]] = all_no_op[key[n]] && detail::is_no_op(g, n, ids[n]);
-      const bool quant = detail::is_quantize(ids[n]) || detail::is_dequantize(ids[n]);
+      const bool quant = ops::is_quantize(ids[n]) || ops::is_dequantize(ids[n]);
       bool uint8_valued = false;
       for (std::size_t k = 0; k < g.output_count(n); ++k)
         uint8_valued = uint8_valued || g.output_dtype(n, k) == dtype::uint8;

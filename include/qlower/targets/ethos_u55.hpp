@@ -1038,14 +1038,6 @@ static_assert(
 
 namespace detail {
 
-inline bool is_quantize_or_dequantize(ops::op_id id) {
-  using namespace ops::quantized_decomposed;
-  return id == ops::op_id_of<quantize_per_tensor_default>() ||
-         id == ops::op_id_of<quantize_per_channel_default>() ||
-         id == ops::op_id_of<dequantize_per_tensor_default>() ||
-         id == ops::op_id_of<dequantize_per_channel_default>();
-}
-
 /// _try_determine_dtype (2.2): the dtype the U55 dtype table is checked against.
 template <graph::graph G>
 std::optional<dtype> determined_dtype(const G& g, graph::node_index n, ops::op_id id) {
@@ -1183,7 +1175,7 @@ support_result check_ethos_u(const G& g, graph::node_index n) {
   // 5. CheckArmQuantized: integer-typed with integer inputs, unless a Q/DQ node.
   // (CheckProperQuantization asks no more of a graph in the folded form convert gives:
   // a node that passes this has integer inputs and outputs, which it accepts.)
-  if (!is_quantize_or_dequantize(id)) {
+  if (!ops::is_quantize(id) && !ops::is_dequantize(id)) {
     for (std::size_t k = 0; k < g.output_count(n); ++k) {
       if (is_floating_point(g.output_dtype(n, k))) {
         return reject(reason::not_quantized,
