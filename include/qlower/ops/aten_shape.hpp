@@ -13,6 +13,7 @@ namespace qlower::ops::aten {
 using traits::axis_permutation;
 using traits::concatenation;
 using traits::decomposes_to;
+using traits::layout_agnostic;
 using traits::pure_view;
 using traits::qspec;
 using enum traits::qspec_rule;
@@ -49,7 +50,7 @@ struct pixel_unshuffle_default
 
 //===--- Views and reshapes ---===//
 
-struct view_default : op<"aten.view.default", pure_view> {};
+struct view_default : op<"aten.view.default", pure_view, layout_agnostic> {};
 struct view_copy_default : variant_of<view_default, variant_kind::copy, "aten.view_copy.default"> {
 };
 struct view_as_default : op<"aten.view_as.default", pure_view> {};
@@ -89,10 +90,12 @@ struct unfold_copy_default
     : variant_of<unfold_default, variant_kind::copy, "aten.unfold_copy.default"> {};
 
 // Set E: identity ops share the producer's spec when it has one.
-struct alias_default : op<"aten.alias.default", pure_view, qspec<pass_through_or_input_act>> {};
+struct alias_default
+    : op<"aten.alias.default", pure_view, layout_agnostic, qspec<pass_through_or_input_act>> {};
 struct alias_copy_default
     : variant_of<alias_default, variant_kind::copy, "aten.alias_copy.default"> {};
-struct clone_default : op<"aten.clone.default", pure_view, qspec<pass_through_or_input_act>> {};
+struct clone_default
+    : op<"aten.clone.default", pure_view, layout_agnostic, qspec<pass_through_or_input_act>> {};
 struct detach_default : op<"aten.detach.default", pure_view> {};
 struct detach__default : variant_of<detach_default, variant_kind::inplace, "aten.detach_.default"> {
 };

@@ -12,12 +12,13 @@
 namespace qlower::ops {
 
 namespace dim_order_ops {
+using traits::layout_agnostic;
 using traits::pure_view;
 using traits::qspec;
 using enum traits::qspec_rule;
 // The edge form of clone: identity, so it takes clone's rule.
-struct _clone_dim_order_default
-    : op<"dim_order_ops._clone_dim_order.default", pure_view, qspec<pass_through_or_input_act>> {};
+struct _clone_dim_order_default : op<"dim_order_ops._clone_dim_order.default", pure_view,
+                                     layout_agnostic, qspec<pass_through_or_input_act>> {};
 struct _to_dim_order_copy_default : op<"dim_order_ops._to_dim_order_copy.default"> {};
 }  // namespace dim_order_ops
 

@@ -15,6 +15,7 @@
 
 #include "qlower/core/dtype.hpp"
 #include "qlower/core/type_list.hpp"
+#include "qlower/graph/access.hpp"
 #include "qlower/graph/attribute.hpp"
 #include "qlower/graph/concept.hpp"
 #include "qlower/graph/plain_graph.hpp"
@@ -374,85 +375,13 @@ inline std::int64_t saturating_mul(std::int64_t a, std::int64_t b) {
   return product;
 }
 
-template <graph::graph G>
-graph::node_index input_of(const G& g, graph::node_index n, std::size_t k) {
-  const auto inputs = g.inputs(n);
-  return k < inputs.size() ? static_cast<graph::node_index>(inputs[k]) : graph::no_node;
-}
-
-template <graph::graph G>
-std::vector<std::int64_t> dims_of(const G& g, graph::node_index n) {
-  const auto dims = g.output_dims(n, 0);
-  return {dims.begin(), dims.end()};
-}
-
-template <graph::graph G>
-std::string node_text(const G& g, graph::node_index n) {
-  return "'" + std::string(g.node_name(n)) + "'";
-}
-
-/// In torch.fx the graph's output node uses every graph output: a graph output
-/// has a user that is none of the ops a "every user is ..." rule asks for.
-template <graph::graph G>
-bool is_graph_output(const G& g, graph::node_index n) {
-  for (const auto output : g.graph_outputs()) {
-    if (static_cast<graph::node_index>(output) == n)
-      return true;
-  }
-  return false;
-}
-
-/// A ScalarType attribute: PyTorch's name ("int32") or c10's ScalarType code.
-template <graph::graph G>
-std::optional<dtype> dtype_attribute(const G& g, graph::node_index n, std::string_view name) {
-  const graph::attribute* value = g.attribute_of(n, name);
-  if (value == nullptr)
-    return std::nullopt;
-  if (const std::string* text = value->as_string())
-    return dtype_from_name(*text);
-  if (const std::int64_t* code = value->as_int()) {
-    constexpr std::array<std::pair<std::int64_t, dtype>, 10> codes{{{0, dtype::uint8},
-                                                                    {1, dtype::int8},
-                                                                    {2, dtype::int16},
-                                                                    {3, dtype::int32},
-                                                                    {4, dtype::int64},
-                                                                    {5, dtype::float16},
-                                                                    {6, dtype::float32},
-                                                                    {7, dtype::float64},
-                                                                    {11, dtype::bool_},
-                                                                    {15, dtype::bfloat16}}};
-    for (const auto& [number, type] : codes) {
-      if (number == *code)
-        return type;
-    }
-  }
-  return std::nullopt;
-}
-
-/// An `int[]` attribute: a list of ints, or one int as a one-entry list;
-/// `fallback` when the node has no such attribute; no value when it has the wrong form.
-template <graph::graph G>
-std::optional<std::vector<std::int64_t>> int_list(
-    const G& g, graph::node_index n, std::string_view name,
-    std::optional<std::vector<std::int64_t>> fallback) {
-  const graph::attribute* value = g.attribute_of(n, name);
-  if (value == nullptr)
-    return fallback;
-  if (const std::int64_t* single = value->as_int())
-    return std::vector<std::int64_t>{*single};
-  return value->as_int_list();
-}
-
-template <graph::graph G>
-std::optional<bool> bool_attribute(const G& g, graph::node_index n, std::string_view name,
-                                   std::optional<bool> fallback) {
-  const graph::attribute* value = g.attribute_of(n, name);
-  if (value == nullptr)
-    return fallback;
-  if (const bool* flag = value->as_bool())
-    return *flag;
-  return std::nullopt;
-}
+using graph::bool_attribute;
+using graph::dims_of;
+using graph::dtype_attribute;
+using graph::input_of;
+using graph::int_list;
+using graph::is_graph_output;
+using graph::node_text;
 
 /// A per-axis argument of a 2-D op: one value is both axes, two are (H, W).
 inline std::optional<std::array<std::int64_t, 2>> as_pair(

@@ -77,6 +77,13 @@ constexpr bool composite_keeps_pass_through() {
   }
 }
 
+/// A layout-agnostic op computes nothing, so it is a pure view: its values
+/// are its input's.
+template <class Op>
+constexpr bool layout_agnostic_is_pure_view() {
+  return !ops::has_trait_v<Op, layout_agnostic> || ops::has_trait_v<Op, pure_view>;
+}
+
 /// Checks every predicate on one op; each static_assert names the rule, and
 /// the instantiation names the op.
 template <class Op>
@@ -91,6 +98,9 @@ constexpr bool verify_op() {
                 "an op's explicit qspec<> rule contradicts its semantic traits");
   static_assert(composite_keeps_pass_through<Op>(),
                 "a composite decomposes to a pass-through op but is not pass-through itself");
+  static_assert(
+      layout_agnostic_is_pure_view<Op>(),
+      "a layout_agnostic op is not a pure_view: an op that computes cannot keep any layout");
   return true;
 }
 

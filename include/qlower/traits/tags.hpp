@@ -17,6 +17,13 @@ struct axis_permutation {};
 /// (view, reshape, squeeze, select, slice, expand, clone ...).
 struct pure_view {};
 
+/// The op's output is its input's values with no computation, so any
+/// representation that can hold its input can hold its output: a GPU backend
+/// lets it keep whatever memory layout its producer chose (view_copy, clone,
+/// alias_copy, _clone_dim_order). Implies pure_view.
+// without this, an identity op between two int8 ops forces a layout copy on both sides (seed 003)
+struct layout_agnostic {};
+
 /// The op joins its inputs into one tensor (cat, stack), so one scale must
 /// hold for every input and the output.
 // without this, concat gets a scale per input and one CONCAT cannot express it (seed 001)
