@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The seed regressions of scenarios.md rows 000 and 001: each example graph
-// runs through annotate, convert, decompose and the Arm partitioner for the
-// Ethos-U55 twice, with qlower's quantizer and with the one rule the seed
-// fixed taken out. The counts are the seeds' own; the test fails if the rule
-// stops mattering.
+// The seed regressions of scenarios.md rows 000, 001 and 003: each example
+// graph runs through the same passes twice, with qlower's rules and with the
+// one rule the seed fixed taken out (rows 000/001: annotate, convert,
+// decompose and the Arm partitioner for the Ethos-U55; row 003: the Vulkan
+// partitioner, remove_redundant and tag_layouts). The counts are the seeds'
+// own; the test fails if the rule stops mattering.
 
 #include <catch2/catch.hpp>
 #include <cstddef>
@@ -14,7 +15,10 @@
 #include "qlower/passes/arm_post_process.hpp"
 #include "qlower/passes/convert.hpp"
 #include "qlower/passes/decompose.hpp"
+#include "qlower/passes/remove_redundant.hpp"
+#include "qlower/passes/tag_layouts.hpp"
 #include "qlower/targets/ethos_u55.hpp"
+#include "qlower/targets/vulkan.hpp"
 #include "qlower/traits/quantizer.hpp"
 
 namespace {
@@ -82,6 +86,52 @@ TEST_CASE("seed 001: concat shares one spec as cat does, so the EMG detector is 
   const outcome rule_removed = lower<without_concat>(file);
   CHECK(rule_removed.delegates == 2);
   CHECK(rule_removed.host_concatenations == 1);
+}
+
+}  // namespace
+
+namespace {
+
+/// ExecuTorch's Vulkan backend before identity ops accepted PACKED_INT8: the
+/// layout_agnostic trait taken out, nothing else changed.
+struct vulkan_identity_ops_float_only : targets::vulkan {
+  template <class Op>
+  static constexpr bool is_layout_agnostic = false;
+};
+
+struct vulkan_outcome {
+  std::size_t transitions = 0;
+  std::size_t transitions_next_to_pixel_shuffle = 0;
+};
+
+/// The example is the Vulkan delegate's own graph after FuseQuantizedOps, as
+/// vulkan_preprocess sees it: remove_redundant, then tag_layouts over it all.
+template <class Target>
+vulkan_outcome lower_vulkan(const std::string& file) {
+  const graph::plain_graph g = passes::remove_redundant(
+      graph::io::read_json_file(std::string(QLOWER_EXAMPLES_DIR) + "/graphs/" + file));
+  const passes::layout_plan layouts = passes::tag_layouts<Target>(g);
+  vulkan_outcome result{layouts.transitions.size()};
+  for (const passes::layout_transition& transition : layouts.transitions) {
+    const bool after_view = g[transition.source].op == "aten.view_copy.default";
+    const bool before_view = g[transition.first_user].op == "aten.view_copy.default";
+    result.transitions_next_to_pixel_shuffle += after_view || before_view ? 1 : 0;
+  }
+  return result;
+}
+
+TEST_CASE("seed 003: identity ops keep PACKED_INT8, so a RefineNet-like decoder needs 3 "
+          "layout transitions instead of 11",
+          "[scenarios][seed_003]") {
+  const std::string file = "seed_003_refinenet.json";
+  const vulkan_outcome qlower_rules = lower_vulkan<targets::vulkan>(file);
+  CHECK(qlower_rules.transitions == 3);
+  CHECK(qlower_rules.transitions_next_to_pixel_shuffle == 0);
+
+  const vulkan_outcome trait_removed = lower_vulkan<vulkan_identity_ops_float_only>(file);
+  CHECK(trait_removed.transitions == 11);
+  // Two per wrapped pixel_shuffle: into the view and out of it.
+  CHECK(trait_removed.transitions_next_to_pixel_shuffle == 8);
 }
 
 }  // namespace

@@ -198,11 +198,14 @@ int main(int argc, char** argv) {
       "rules and the Arm partitioner's post-processing. Prints the delegates, the per-op counts, "
       "and for every non-delegated node the rule and value that kept it on the host. Node ids "
       "are those of the lowered graph: inserted nodes are named after their source "
-      "(x.q3, conv.dq).");
+      "(x.q3, conv.dq). With --target vulkan no quantization pass runs: the Vulkan "
+      "partitioner's node checks decide, then remove_redundant and tag_layouts run on each "
+      "delegate and the chosen representation of every value and each layout transition are "
+      "printed.");
   partition_command->add_option("GRAPH.json", partition.file, "The graph (graph-format.md)")
       ->required();
   partition_command->add_option("--target", partition.target, "The accelerator")
-      ->check(CLI::IsMember({"ethos-u55", "ethos-u85"}))
+      ->check(CLI::IsMember({"ethos-u55", "ethos-u85", "vulkan"}))
       ->capture_default_str();
   auto* rules_option = partition_command->add_option(
       "--rules", partition.rules_file,
@@ -217,7 +220,13 @@ int main(int argc, char** argv) {
   partition_command->add_flag("--json", partition.as_json,
                               "Print one JSON object: num_delegates, num_delegated_nodes, "
                               "num_host_nodes, num_inputs_and_constants, ops, delegates "
-                              "[{id, nodes}], host_nodes [{id, op, reason, message}]");
+                              "[{id, nodes}], host_nodes [{id, op, reason, message}]; with "
+                              "--target vulkan also layouts {removed_as_redundant, "
+                              "num_transitions, values, delegate_inputs, transitions}");
+  partition_command->add_flag(
+      "--as-delegate", partition.as_delegate,
+      "--target vulkan: the graph is one delegate's program after FuseQuantizedOps (as "
+      "vulkan_preprocess sees it), so skip the node checks and lay out every registered op");
 
   try {
     app.parse(argc, argv);

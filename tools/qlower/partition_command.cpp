@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "qlower/core/error.hpp"
 #include "qlower/graph/io/json.hpp"
@@ -17,8 +20,11 @@
 #include "qlower/passes/convert.hpp"
 #include "qlower/passes/decompose.hpp"
 #include "qlower/passes/partition.hpp"
+#include "qlower/passes/remove_redundant.hpp"
+#include "qlower/passes/tag_layouts.hpp"
 #include "qlower/targets/allow_list.hpp"
 #include "qlower/targets/ethos_u55.hpp"
+#include "qlower/targets/vulkan.hpp"
 #include "qlower/traits/rule_file.hpp"
 #include "qlower/traits/stranded.hpp"
 
@@ -27,18 +33,74 @@ namespace {
 
 using nlohmann::json;
 
+/// The Vulkan layout pass over the delegates: their graph after
+/// remove_redundant, and the representation of every value and transition.
+struct vulkan_layouts {
+  graph::plain_graph delegates;             ///< the graph with redundant copies removed
+  std::vector<std::uint32_t> partition_of;  ///< per node of `delegates`
+  std::vector<std::string> removed;         ///< ids of the removed copies and dead nodes
+  passes::layout_plan plan;
+};
+
 struct partition_result {
   graph::plain_graph lowered;
   passes::partition_plan plan;
   std::string how;  ///< what ran, for the report's first line
+  std::optional<vulkan_layouts> layouts;
 };
 
+/// remove_redundant on the delegated nodes, then tag_layouts per delegate.
+vulkan_layouts tag_delegates(const graph::plain_graph& g, const passes::partition_plan& plan) {
+  const passes::redundant_plan redundant =
+      passes::plan_remove_redundant(g, [&](graph::node_index n) { return plan.delegated(n); });
+  vulkan_layouts result{passes::apply_remove_redundant(g, redundant), {}, {}, {}};
+  for (graph::node_index n = 0; n < g.node_count(); ++n) {
+    if (redundant.removed(n)) {
+      result.removed.push_back(g[n].id);
+      continue;
+    }
+    result.partition_of.push_back(plan.delegated(n) ? plan.partition_of(n) : passes::not_delegated);
+  }
+  result.plan = passes::tag_layouts(result.delegates,
+                                    [&](graph::node_index n) { return result.partition_of[n]; });
+  return result;
+}
+
+partition_result partition_for_vulkan(const partition_options& options) {
+  if (!options.rules_file.empty() || !options.allow_file.empty())
+    throw config_error("--rules and --allow apply to the Ethos-U targets, not to vulkan");
+  graph::plain_graph input = graph::io::read_json_file(options.file);
+  passes::partition_plan plan;
+  std::string how;
+  if (options.as_delegate) {
+    plan = passes::partition(input, [](const graph::plain_graph& g, graph::node_index n) {
+      return g.op_name(n) == "input" || g.op_name(n) == "const"
+                 ? targets::support_result(targets::rejection{targets::reason::graph_input,
+                                                              "a graph input or constant"})
+                 : std::nullopt;
+    });
+    how = "vulkan, the whole graph as one delegate";
+  } else {
+    plan = passes::partition(input, [](const graph::plain_graph& g, graph::node_index n) {
+      return targets::vulkan::check(g, n);
+    });
+    how = "vulkan";
+  }
+  vulkan_layouts layouts = tag_delegates(input, plan);
+  return {std::move(input), std::move(plan), std::move(how), std::move(layouts)};
+}
+
 partition_result partition_graph(const partition_options& options) {
+  if (options.target == "vulkan")
+    return partition_for_vulkan(options);
+  if (options.as_delegate)
+    throw config_error("--as-delegate applies to --target vulkan only");
   const graph::plain_graph input = graph::io::read_json_file(options.file);
   if (!options.allow_file.empty()) {
     const targets::allow_list allowed = targets::read_allow_list_file(options.allow_file);
     passes::partition_plan plan = passes::partition(input, allowed);
-    return {input, std::move(plan), "the allow list " + options.allow_file + ", no quantization"};
+    return {input, std::move(plan), "the allow list " + options.allow_file + ", no quantization",
+            std::nullopt};
   }
   const traits::rule_set rules =
       options.rules_file.empty() ? traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>()
@@ -51,7 +113,8 @@ partition_result partition_graph(const partition_options& options) {
                                     : passes::partition_arm<targets::ethos_u55>(lowered);
   const std::string quantizer = options.rules_file.empty() ? "the built-in arm_quantizer"
                                                            : "the rules of " + options.rules_file;
-  return {std::move(lowered), std::move(plan), options.target + ", quantized by " + quantizer};
+  return {std::move(lowered), std::move(plan), options.target + ", quantized by " + quantizer,
+          std::nullopt};
 }
 
 bool is_input_or_constant(const passes::partition_plan& plan, graph::node_index n) {
@@ -63,6 +126,85 @@ struct op_counts {
   std::size_t delegated = 0;
   std::size_t host = 0;
 };
+
+json layouts_json(const vulkan_layouts& layouts) {
+  const graph::plain_graph& g = layouts.delegates;
+  const passes::layout_plan& plan = layouts.plan;
+  auto repr_json = [](repset::tensor_repr repr) {
+    return json{{"storage", std::string(repset::to_string(repr.storage))},
+                {"layout", std::string(repset::to_string(repr.layout))}};
+  };
+  json values = json::array();
+  for (graph::node_index n = 0; n < g.node_count(); ++n) {
+    if (const auto repr = plan.repr_of(n)) {
+      json value = repr_json(*repr);
+      value["id"] = g[n].id;
+      value["delegate"] = layouts.partition_of[n];
+      values.push_back(std::move(value));
+    }
+  }
+  json inputs = json::array();
+  for (const passes::boundary_value& entry : plan.boundary) {
+    json value = repr_json(entry.repr);
+    value["id"] = g[entry.source].id;
+    value["delegate"] = entry.partition;
+    inputs.push_back(std::move(value));
+  }
+  json transitions = json::array();
+  for (std::uint32_t t = 0; t < plan.transitions.size(); ++t) {
+    const passes::layout_transition& transition = plan.transitions[t];
+    json users = json::array();
+    for (const passes::redirected_use& use : plan.uses) {
+      if (use.transition == t)
+        users.push_back(g[use.user].id);
+    }
+    json entry = repr_json(transition.repr);
+    entry["source"] = g[transition.source].id;
+    entry["delegate"] = transition.partition;
+    entry["users"] = std::move(users);
+    transitions.push_back(std::move(entry));
+  }
+  return {{"removed_as_redundant", layouts.removed},
+          {"num_transitions", plan.transitions.size()},
+          {"values", std::move(values)},
+          {"delegate_inputs", std::move(inputs)},
+          {"transitions", std::move(transitions)}};
+}
+
+void print_layouts(const vulkan_layouts& layouts) {
+  const graph::plain_graph& g = layouts.delegates;
+  const passes::layout_plan& plan = layouts.plan;
+  std::cout << "\nlayouts (remove_redundant, then tag_layouts per delegate):\n";
+  std::cout << "removed as redundant: " << layouts.removed.size();
+  for (const std::string& id : layouts.removed)
+    std::cout << ' ' << id;
+  std::cout << '\n';
+  std::size_t width = 2;
+  for (graph::node_index n = 0; n < g.node_count(); ++n)
+    width = std::max(width, g[n].id.size());
+  for (const passes::boundary_value& entry : plan.boundary) {
+    std::cout << "  " << std::left << std::setw(static_cast<int>(width)) << g[entry.source].id
+              << "  " << entry.repr.to_string() << "  (input of delegate " << entry.partition
+              << ")\n";
+  }
+  for (graph::node_index n = 0; n < g.node_count(); ++n) {
+    if (const auto repr = plan.repr_of(n)) {
+      std::cout << "  " << std::left << std::setw(static_cast<int>(width)) << g[n].id << "  "
+                << repr->to_string() << '\n';
+    }
+  }
+  std::cout << "transitions: " << plan.transitions.size() << '\n';
+  for (std::uint32_t t = 0; t < plan.transitions.size(); ++t) {
+    const passes::layout_transition& transition = plan.transitions[t];
+    std::cout << "  clone " << g[transition.source].id << " -> " << transition.repr.to_string()
+              << " for";
+    for (const passes::redirected_use& use : plan.uses) {
+      if (use.transition == t)
+        std::cout << ' ' << g[use.user].id;
+    }
+    std::cout << '\n';
+  }
+}
 
 }  // namespace
 
@@ -125,6 +267,8 @@ int run_partition(const partition_options& options) {
                             {"message", why.message}});
     }
     report["host_nodes"] = std::move(host_nodes);
+    if (result.layouts)
+      report["layouts"] = layouts_json(*result.layouts);
     std::cout << report.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     return 0;
   }
@@ -160,6 +304,8 @@ int run_partition(const partition_options& options) {
                 << ": " << why.message << '\n';
     }
   }
+  if (result.layouts)
+    print_layouts(*result.layouts);
   return 0;
 }
 

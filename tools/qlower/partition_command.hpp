@@ -11,6 +11,9 @@ struct partition_options {
   std::string rules_file;  ///< a qlower-rules file replacing the built-in quantizer
   std::string allow_file;  ///< a user's capability list: no quantization passes run
   bool as_json = false;
+  /// Vulkan: the graph is one delegate's program (after FuseQuantizedOps, as
+  /// vulkan_preprocess sees it), so the node checks are skipped.
+  bool as_delegate = false;
 };
 
 /// `qlower partition`: 0 on success, 1 when the graph or a rule file is invalid.

@@ -42,21 +42,29 @@ constexpr bool is_removable_copy(ops::op_id id) noexcept {
          id == op_id_of<aten::expand_copy_default>() || id == op_id_of<aten::copy_default>();
 }
 
+/// Every node may go.
+struct everywhere {
+  constexpr bool operator()(graph::node_index) const noexcept { return true; }
+};
+
 /// ExecuTorch's RemoveRedundantOpsTransform: a removable copy (see
 /// is_removable_copy) whose source has its dtype and shape is replaced by the
 /// source in every use, graph outputs included; the source is input 1 of
 /// copy.default and input 0 of the others. Then dead code goes: op nodes and
 /// constants with no users that are not graph outputs, transitively. Graph
 /// inputs always stay. Every kept node keeps its dtype and shape.
-template <graph::graph G>
-redundant_plan plan_remove_redundant(const G& g) {
+///
+/// Only nodes for which `in_scope(n)` holds are removed (a delegate's nodes,
+/// when the pass runs on the delegates of a partitioned graph).
+template <graph::graph G, class InScope = everywhere>
+redundant_plan plan_remove_redundant(const G& g, InScope in_scope = {}) {
   const std::size_t count = g.node_count();
   redundant_plan plan{std::vector<graph::node_index>(count), std::vector<bool>(count, false)};
   const ops::op_id copy_id = ops::op_id_of<ops::aten::copy_default>();
   for (graph::node_index n = 0; n < count; ++n) {
     plan.replacement[n] = n;
     const ops::op_id id = ops::find_op(g.op_name(n));
-    if (!is_removable_copy(id) || g.output_count(n) != 1)
+    if (!is_removable_copy(id) || g.output_count(n) != 1 || !in_scope(n))
       continue;
     const auto inputs = g.inputs(n);
     const std::size_t source_position = id == copy_id ? 1 : 0;
@@ -78,7 +86,7 @@ redundant_plan plan_remove_redundant(const G& g) {
   for (const auto output : g.graph_outputs())
     live[plan.replacement[static_cast<graph::node_index>(output)]] = true;
   for (graph::node_index n = static_cast<graph::node_index>(count); n-- > 0;) {
-    if (g.op_name(n) == "input")
+    if (g.op_name(n) == "input" || !in_scope(n))
       live[n] = true;
     if (!live[n] || plan.replacement[n] != n)
       continue;

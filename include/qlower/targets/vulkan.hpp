@@ -539,10 +539,10 @@ QLOWER_VULKAN_OP(et_vk::q4gsw_requant_default, contiguous(fp, no_flags))
 
 //===--- The target ---===//
 
-namespace detail {
+/// The Vulkan partitioner's node check (vulkan.md 4, "node support") under
+/// `Target`'s registry; a target type derived from vulkan calls it with itself.
 template <class Target, graph::graph G>
-support_result check_vulkan(const G& g, graph::node_index n);
-}  // namespace detail
+support_result vulkan_check(const G& g, graph::node_index n);
 
 /// ExecuTorch's Vulkan backend: its registry, with the identity ops
 /// layout-agnostic, and its partitioner's node checks.
@@ -558,7 +558,7 @@ struct vulkan {
 
   template <graph::graph G>
   static support_result check(const G& g, graph::node_index n) {
-    return detail::check_vulkan<vulkan>(g, n);
+    return vulkan_check<vulkan>(g, n);
   }
 };
 
@@ -881,8 +881,12 @@ inline std::string dtype_text(dtype type) {
   return std::string(qlower::to_string(type));
 }
 
+}  // namespace detail
+
 template <class Target, graph::graph G>
-support_result check_vulkan(const G& g, graph::node_index n) {
+support_result vulkan_check(const G& g, graph::node_index n) {
+  using detail::dtype_text;
+  using detail::failed_input_check;
   const std::string_view op = g.op_name(n);
   if (op == "input" || op == "const")
     return rejection{reason::graph_input, "a graph input or constant"};
@@ -951,7 +955,5 @@ support_result check_vulkan(const G& g, graph::node_index n) {
                      "no valid representations: a tensor's shape fits none of the op's layouts"};
   return std::nullopt;
 }
-
-}  // namespace detail
 
 }  // namespace qlower::targets
