@@ -5,8 +5,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
-#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -66,6 +66,9 @@ struct layout_plan {
   std::vector<boundary_value> boundary;
   std::vector<layout_transition> transitions;
   std::vector<redirected_use> uses;
+  /// How many nodes the downstream searches visited in all: the pass's work
+  /// beyond one step per node, at most max_trace_search_depth per search.
+  std::size_t searched_nodes = 0;
 
   /// The representation of output k of node n, if the pass tagged it.
   std::optional<repset::tensor_repr> repr_of(graph::node_index n, std::size_t k = 0) const {
@@ -107,12 +110,14 @@ class layout_tagger {
     ids_.resize(count);
     for (graph::node_index n = 0; n < count; ++n)
       ids_[n] = ops::find_op(g_.op_name(n));
+    cache_initial_repsets();
     for (graph::node_index n = 0; n < count; ++n) {
       plan_.first_repr[n] = static_cast<std::uint32_t>(plan_.reprs.size());
       if (is_valid_op_node(n, scope_(n)))
         tag(n);
     }
     plan_.first_repr[count] = static_cast<std::uint32_t>(plan_.reprs.size());
+    plan_.searched_nodes = searched_nodes_;
     for (const auto& [key, repr] : boundary_) {
       plan_.boundary.push_back({static_cast<graph::node_index>(key >> 32),
                                 static_cast<std::uint32_t>(key & 0xffffffffU), repr});
@@ -133,6 +138,17 @@ class layout_tagger {
   bool is_const(graph::node_index n) const { return g_.op_name(n) == "const"; }
   bool is_getitem(graph::node_index n) const { return g_.op_name(n) == "getitem"; }
 
+  /// The output a getitem selects, if its source and index are well formed.
+  std::optional<std::size_t> getitem_index(graph::node_index n) const {
+    const auto inputs = g_.inputs(n);
+    const graph::attribute* index = g_.attribute_of(n, "index");
+    if (inputs.size() != 1 || inputs[0] == graph::no_node || index == nullptr ||
+        index->as_int() == nullptr || *index->as_int() < 0 ||
+        static_cast<std::uint64_t>(*index->as_int()) >= g_.output_count(inputs[0]))
+      return std::nullopt;
+    return static_cast<std::size_t>(*index->as_int());
+  }
+
   /// A registered op node of delegate `partition` (constants are tensor
   /// references, never op nodes).
   bool is_valid_op_node(graph::node_index n, std::uint32_t partition) const {
@@ -142,6 +158,86 @@ class layout_tagger {
 
   repset::op_repsets initial_repsets(graph::node_index n) const {
     return targets::make_op_repsets(g_, n, *features(n), options_.texture_limits);
+  }
+
+  /// What the search and the upstream fallback ask of other nodes' initial
+  /// repsets, computed once per node (ExecuTorch keeps them in node meta):
+  /// the repset each input position requires, every output's repset, and
+  /// whether an input's constraint passes to the output.
+  struct cached_node {
+    std::uint32_t first_input = 0;   ///< into input_sets_
+    std::uint32_t first_output = 0;  ///< into output_sets_
+    std::uint8_t primary = 0xff;
+    bool sync_args = false;
+    bool sync_primary_io = false;
+    bool sync_outputs = true;
+  };
+
+  void cache_initial_repsets() {
+    const std::size_t count = g_.node_count();
+    cached_.resize(count);
+    for (graph::node_index n = 0; n < count; ++n) {
+      cached_node& entry = cached_[n];
+      entry.first_input = static_cast<std::uint32_t>(input_sets_.size());
+      entry.first_output = static_cast<std::uint32_t>(output_sets_.size());
+      if (scope_(n) == not_delegated || is_const(n) || features(n) == nullptr)
+        continue;
+      const repset::op_repsets repsets = initial_repsets(n);
+      const bool list = features(n)->list_input;
+      for (std::size_t i = 0; i < g_.inputs(n).size(); ++i)
+        input_sets_.push_back(repsets.arg(list ? 0 : i));
+      for (std::size_t k = 0; k < g_.output_count(n); ++k)
+        output_sets_.push_back(repsets.output(k));
+      entry.primary =
+          repsets.primary_arg() ? static_cast<std::uint8_t>(*repsets.primary_arg()) : 0xff;
+      entry.sync_args = repsets.sync_args();
+      entry.sync_primary_io = repsets.sync_primary_io();
+      entry.sync_outputs = repsets.sync_outputs();
+    }
+    // Each node's users as the search reads them, one contiguous run per node:
+    // a user that is an op node of some delegate and reads the node through a
+    // plain (not list) argument, with what it requires there.
+    partition_of_.resize(count);
+    unsynced_outputs_.assign(count, false);
+    first_edge_.assign(count + 1, 0);
+    for (graph::node_index n = 0; n < count; ++n) {
+      partition_of_[n] = scope_(n);
+      unsynced_outputs_[n] = g_.output_count(n) > 1 && partition_of_[n] != not_delegated &&
+                             !is_const(n) && features(n) != nullptr && !cached_[n].sync_outputs;
+    }
+    for (graph::node_index n = 0; n < count; ++n) {
+      first_edge_[n] = static_cast<std::uint32_t>(edges_.size());
+      for (const auto user_value : g_.users(n)) {
+        const auto user = static_cast<graph::node_index>(user_value);
+        if (partition_of_[user] == not_delegated || is_const(user) || features(user) == nullptr ||
+            features(user)->list_input)
+          continue;
+        const auto inputs = g_.inputs(user);
+        const auto position = std::find(inputs.begin(), inputs.end(), n);
+        if (position == inputs.end())
+          continue;
+        const auto k = static_cast<std::size_t>(position - inputs.begin());
+        const graph::attribute* index = g_.attribute_of(user, "index");
+        const bool second_getitem = is_getitem(user) && index != nullptr &&
+                                    index->as_int() != nullptr && *index->as_int() == 1;
+        edges_.push_back(
+            {user, partition_of_[user], required_at(user, k), propagates(user, k), second_getitem});
+      }
+    }
+    first_edge_[count] = static_cast<std::uint32_t>(edges_.size());
+  }
+
+  repset::repset required_at(graph::node_index n, std::size_t position) const {
+    return input_sets_[cached_[n].first_input + position];
+  }
+  repset::repset initial_output(graph::node_index n, std::size_t k) const {
+    return output_sets_[cached_[n].first_output + k];
+  }
+  /// propagates_to_output of input `position` (list inputs are argument 0).
+  bool propagates(graph::node_index n, std::size_t position) const {
+    const cached_node& entry = cached_[n];
+    const std::size_t arg = features(n)->list_input ? 0 : position;
+    return entry.sync_primary_io && (entry.sync_args || arg == entry.primary);
   }
 
   /// The graph inputs of node n that make up positional argument i.
@@ -174,37 +270,26 @@ class layout_tagger {
   /// whose output follows the traced input.
   repset::repset trace_users(graph::node_index origin, repset::repset set,
                              std::uint32_t partition) const {
-    std::vector<graph::node_index> queue{origin};
+    std::vector<graph::node_index>& queue = queue_;
+    queue.assign(1, origin);
     std::size_t head = 0;
     int budget = options_.max_trace_search_depth;
     while (head < queue.size() && budget > 0 && !set.is_constrained()) {
       const graph::node_index node = queue[head++];
       --budget;
-      bool only_second_getitem = false;
-      if (g_.output_count(node) > 1 && is_valid_op_node(node, partition))
-        only_second_getitem = !initial_repsets(node).sync_outputs();
-      for (const auto user_value : g_.users(node)) {
-        const auto user = static_cast<graph::node_index>(user_value);
-        if (only_second_getitem) {
-          const graph::attribute* index = g_.attribute_of(user, "index");
-          if (!is_getitem(user) || index == nullptr || index->as_int() == nullptr ||
-              *index->as_int() != 1)
-            continue;
-        }
-        if (!is_valid_op_node(user, partition) || features(user)->list_input)
+      ++searched_nodes_;
+      // A node with several outputs that are not synced is traced only
+      // through getitem(1): ExecuTorch's rule.
+      const bool only_second_getitem = unsynced_outputs_[node] && partition_of_[node] == partition;
+      for (std::uint32_t e = first_edge_[node]; e < first_edge_[node + 1]; ++e) {
+        const trace_edge& edge = edges_[e];
+        if (edge.partition != partition || (only_second_getitem && !edge.second_getitem))
           continue;
-        const auto inputs = g_.inputs(user);
-        const auto position = std::find(inputs.begin(), inputs.end(), node);
-        if (position == inputs.end())
+        if (!set.any_in_common(edge.required))
           continue;
-        const auto k = static_cast<std::size_t>(position - inputs.begin());
-        const repset::op_repsets user_repsets = initial_repsets(user);
-        const repset::repset required = user_repsets.arg(k);
-        if (!set.any_in_common(required))
-          continue;
-        set = set & required;
-        if (user_repsets.propagates_to_output(k))
-          queue.push_back(user);
+        set = set & edge.required;
+        if (edge.propagates)
+          queue.push_back(edge.user);
       }
     }
     return set;
@@ -216,12 +301,11 @@ class layout_tagger {
       return repset::repset::of(*repr);
     if (is_valid_op_node(value, partition)) {
       if (is_getitem(value)) {
-        const graph::node_index source = g_.inputs(value)[0];
-        const std::int64_t index = *g_.attribute_of(value, "index")->as_int();
-        if (is_valid_op_node(source, partition))
-          return initial_repsets(source).output(static_cast<std::size_t>(index));
+        const auto index = getitem_index(value);
+        if (index && is_valid_op_node(g_.inputs(value)[0], partition))
+          return initial_output(g_.inputs(value)[0], *index);
       }
-      return initial_repsets(value).output(0);
+      return initial_output(value, 0);
     }
     return repset::named::any_float_storage;
   }
@@ -243,14 +327,14 @@ class layout_tagger {
   void tag(graph::node_index n) {
     const std::uint32_t partition = scope_(n);
     if (is_getitem(n)) {
+      const auto index = getitem_index(n);
+      if (!index)
+        return;
       const graph::node_index source = g_.inputs(n)[0];
-      const std::int64_t index = *g_.attribute_of(n, "index")->as_int();
       if (is_valid_op_node(source, partition) &&
-          plan_.first_repr[source] + static_cast<std::size_t>(index) <
-              plan_.first_repr[source + 1]) {
+          plan_.first_repr[source] + *index < plan_.first_repr[source + 1]) {
         own_repr_[n] = static_cast<std::uint32_t>(plan_.reprs.size());
-        plan_.reprs.push_back(
-            plan_.reprs[plan_.first_repr[source] + static_cast<std::size_t>(index)]);
+        plan_.reprs.push_back(plan_.reprs[plan_.first_repr[source] + *index]);
       }
       return;
     }
@@ -328,10 +412,33 @@ class layout_tagger {
   layout_plan plan_;
   std::vector<ops::op_id> ids_;
   std::vector<std::uint32_t> own_repr_;
+  struct trace_edge {
+    graph::node_index user;
+    std::uint32_t partition;
+    repset::repset required;
+    bool propagates;
+    bool second_getitem;
+  };
+
+  std::vector<cached_node> cached_;
+  std::vector<std::uint32_t> partition_of_;
+  std::vector<bool> unsynced_outputs_;
+  std::vector<std::uint32_t> first_edge_;
+  std::vector<trace_edge> edges_;
+  std::vector<repset::repset> input_sets_;
+  std::vector<repset::repset> output_sets_;
+  mutable std::size_t searched_nodes_ = 0;
+  // The search's queue, kept between searches so that a search allocates nothing.
+  mutable std::vector<graph::node_index> queue_;
   std::unordered_map<std::uint64_t, repset::tensor_repr> boundary_;
-  // (source and delegate, storage and layout): transitions are few, so an ordered map.
+  // (source and delegate, storage and layout) -> transition.
   using transition_key = std::pair<std::uint64_t, std::uint16_t>;
-  std::map<transition_key, std::uint32_t> cache_;
+  struct transition_key_hash {
+    std::size_t operator()(const transition_key& key) const noexcept {
+      return std::hash<std::uint64_t>{}(key.first * 0x9e3779b97f4a7c15ULL ^ key.second);
+    }
+  };
+  std::unordered_map<transition_key, std::uint32_t, transition_key_hash> cache_;
 };
 
 }  // namespace detail
