@@ -3,7 +3,8 @@
 # `info` on every example graph; `lint` on qlower's built-in rules (clean) and
 # on the rule files that reproduce the seed defects (findings expected); then
 # `partition` on the seed graphs for the Ethos-U55, with qlower's rules and
-# with the seed's rule removed, side by side.
+# with the seed's rule removed, side by side; and the seed-003 decoder on the
+# Vulkan backend, with qlower's layout-agnostic identity ops and without.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null
@@ -56,3 +57,21 @@ run_partition examples/graphs/seed_001_emg.json examples/rules/seed_001_without_
 echo
 echo "=== qlower partition: why, for seed 001 with the concat rule removed"
 "$qlower" partition examples/graphs/seed_001_emg.json --rules examples/rules/seed_001_without_concat.json
+
+echo
+echo "=== qlower partition --target vulkan: seed 003 as the delegate's graph, layout transitions"
+printf '%-26s %-34s %12s\n' graph rules transitions
+run_vulkan() {
+  local label=$1
+  shift
+  local report transitions
+  report=$("$qlower" partition examples/graphs/seed_003_refinenet.json --target vulkan --as-delegate "$@")
+  transitions=$(sed -n 's/^transitions: //p' <<<"$report")
+  printf '%-26s %-34s %12s\n' seed_003_refinenet "$label" "$transitions"
+}
+run_vulkan "qlower (identity ops agnostic)"
+run_vulkan "without layout-agnostic" --no-layout-agnostic
+
+echo
+echo "=== qlower partition --target vulkan: the transitions left with qlower's registry"
+"$qlower" partition examples/graphs/seed_003_refinenet.json --target vulkan --as-delegate | sed -n '/^transitions:/,$p'

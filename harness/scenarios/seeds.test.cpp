@@ -92,13 +92,6 @@ TEST_CASE("seed 001: concat shares one spec as cat does, so the EMG detector is 
 
 namespace {
 
-/// ExecuTorch's Vulkan backend before identity ops accepted PACKED_INT8: the
-/// layout_agnostic trait taken out, nothing else changed.
-struct vulkan_identity_ops_float_only : targets::vulkan {
-  template <class Op>
-  static constexpr bool is_layout_agnostic = false;
-};
-
 struct vulkan_outcome {
   std::size_t transitions = 0;
   std::size_t transitions_next_to_pixel_shuffle = 0;
@@ -128,7 +121,7 @@ TEST_CASE("seed 003: identity ops keep PACKED_INT8, so a RefineNet-like decoder 
   CHECK(qlower_rules.transitions == 3);
   CHECK(qlower_rules.transitions_next_to_pixel_shuffle == 0);
 
-  const vulkan_outcome trait_removed = lower_vulkan<vulkan_identity_ops_float_only>(file);
+  const vulkan_outcome trait_removed = lower_vulkan<targets::vulkan_without_layout_agnostic>(file);
   CHECK(trait_removed.transitions == 11);
   // Two per wrapped pixel_shuffle: into the view and out of it.
   CHECK(trait_removed.transitions_next_to_pixel_shuffle == 8);

@@ -227,6 +227,10 @@ int main(int argc, char** argv) {
       "--as-delegate", partition.as_delegate,
       "--target vulkan: the graph is one delegate's program after FuseQuantizedOps (as "
       "vulkan_preprocess sees it), so skip the node checks and lay out every registered op");
+  partition_command->add_flag(
+      "--no-layout-agnostic", partition.no_layout_agnostic,
+      "--target vulkan: treat no op as layout-agnostic, as ExecuTorch did before PR 19395 (view, "
+      "clone, alias accept float layouts only): how to see what the trait saves");
 
   try {
     app.parse(argc, argv);

@@ -50,6 +50,7 @@ struct partition_result {
 };
 
 /// remove_redundant on the delegated nodes, then tag_layouts per delegate.
+template <class Target>
 vulkan_layouts tag_delegates(const graph::plain_graph& g, const passes::partition_plan& plan) {
   const passes::redundant_plan redundant =
       passes::plan_remove_redundant(g, [&](graph::node_index n) { return plan.delegated(n); });
@@ -66,6 +67,7 @@ vulkan_layouts tag_delegates(const graph::plain_graph& g, const passes::partitio
   return result;
 }
 
+template <class Target>
 partition_result partition_for_vulkan(const partition_options& options) {
   if (!options.rules_file.empty() || !options.allow_file.empty())
     throw config_error("--rules and --allow apply to the Ethos-U targets, not to vulkan");
@@ -82,19 +84,24 @@ partition_result partition_for_vulkan(const partition_options& options) {
     how = "vulkan, the whole graph as one delegate";
   } else {
     plan = passes::partition(input, [](const graph::plain_graph& g, graph::node_index n) {
-      return targets::vulkan::check(g, n);
+      return Target::check(g, n);
     });
     how = "vulkan";
   }
-  vulkan_layouts layouts = tag_delegates(input, plan);
+  if (options.no_layout_agnostic)
+    how += ", no op layout-agnostic (ExecuTorch before PR 19395)";
+  vulkan_layouts layouts = tag_delegates<Target>(input, plan);
   return {std::move(input), std::move(plan), std::move(how), std::move(layouts)};
 }
 
 partition_result partition_graph(const partition_options& options) {
-  if (options.target == "vulkan")
-    return partition_for_vulkan(options);
-  if (options.as_delegate)
-    throw config_error("--as-delegate applies to --target vulkan only");
+  if (options.target == "vulkan") {
+    return options.no_layout_agnostic
+               ? partition_for_vulkan<targets::vulkan_without_layout_agnostic>(options)
+               : partition_for_vulkan<targets::vulkan>(options);
+  }
+  if (options.as_delegate || options.no_layout_agnostic)
+    throw config_error("--as-delegate and --no-layout-agnostic apply to --target vulkan only");
   const graph::plain_graph input = graph::io::read_json_file(options.file);
   if (!options.allow_file.empty()) {
     const targets::allow_list allowed = targets::read_allow_list_file(options.allow_file);

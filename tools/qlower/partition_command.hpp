@@ -14,6 +14,8 @@ struct partition_options {
   /// Vulkan: the graph is one delegate's program (after FuseQuantizedOps, as
   /// vulkan_preprocess sees it), so the node checks are skipped.
   bool as_delegate = false;
+  /// Vulkan: no op is layout-agnostic (ExecuTorch before PR 19395).
+  bool no_layout_agnostic = false;
 };
 
 /// `qlower partition`: 0 on success, 1 when the graph or a rule file is invalid.

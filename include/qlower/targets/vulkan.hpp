@@ -562,6 +562,21 @@ struct vulkan {
   }
 };
 
+/// ExecuTorch's Vulkan backend before it let identity ops keep PACKED_INT8
+/// (PR 19395): no op is layout-agnostic, so view_copy, clone,
+/// _clone_dim_order and alias_copy accept float layouts only. For measuring
+/// what the trait saves (seed 003); not a target to lower for.
+struct vulkan_without_layout_agnostic : vulkan {
+  static constexpr std::string_view name = "vulkan-without-layout-agnostic";
+  template <class Op>
+  static constexpr bool is_layout_agnostic = false;
+
+  template <graph::graph G>
+  static support_result check(const G& g, graph::node_index n) {
+    return vulkan_check<vulkan_without_layout_agnostic>(g, n);
+  }
+};
+
 namespace detail {
 template <class Target, class Op>
 constexpr std::optional<op_features> features_of() {
