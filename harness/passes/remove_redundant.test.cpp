@@ -85,7 +85,7 @@ TEST_CASE("only nodes in scope are removed", "[passes][remove_redundant]") {
   CHECK(plan.replacement[clone] == host_clone);
 }
 
-TEST_CASE("a plan for another graph is an error", "[passes][remove_redundant]") {
+TEST_CASE("a redundant-op plan for another graph is an error", "[passes][remove_redundant]") {
   graph::plain_graph g("g");
   add(g, "x", "input", {});
   CHECK_THROWS_AS(passes::apply_remove_redundant(g, passes::redundant_plan{}), error);

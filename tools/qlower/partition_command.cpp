@@ -62,8 +62,8 @@ vulkan_layouts tag_delegates(const graph::plain_graph& g, const passes::partitio
     }
     result.partition_of.push_back(plan.delegated(n) ? plan.partition_of(n) : passes::not_delegated);
   }
-  result.plan = passes::tag_layouts(result.delegates,
-                                    [&](graph::node_index n) { return result.partition_of[n]; });
+  result.plan = passes::tag_layouts<Target>(
+      result.delegates, [&](graph::node_index n) { return result.partition_of[n]; });
   return result;
 }
 

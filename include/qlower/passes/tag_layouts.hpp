@@ -132,8 +132,16 @@ class layout_tagger {
  private:
   static constexpr std::uint32_t no_repr = std::numeric_limits<std::uint32_t>::max();
 
+  /// The node's registration, or null when it has none or more arguments
+  /// or outputs than a repset list holds (such a node is never tagged).
   const targets::op_features* features(graph::node_index n) const {
-    return targets::vulkan_features<Target>(ids_[n]);
+    const targets::op_features* found = targets::vulkan_features<Target>(ids_[n]);
+    if (found == nullptr)
+      return nullptr;
+    const std::size_t args = found->list_input ? 1 : g_.inputs(n).size();
+    if (args > repset::repset_list::capacity || g_.output_count(n) > repset::repset_list::capacity)
+      return nullptr;
+    return found;
   }
   bool is_const(graph::node_index n) const { return g_.op_name(n) == "const"; }
   bool is_getitem(graph::node_index n) const { return g_.op_name(n) == "getitem"; }
@@ -297,8 +305,10 @@ class layout_tagger {
 
   /// The repset the producer of argument `value` offers (get_arg_tensor_source_repset).
   repset::repset source_repset(graph::node_index value, std::uint32_t partition) const {
-    if (auto repr = current_repr(value, partition))
-      return repset::repset::of(*repr);
+    if (auto repr = current_repr(value, partition)) {
+      // A value whose op could hold it nowhere has only the placeholder: no constraint.
+      return repr->is_placeholder() ? repset::named::none : repset::repset::of(*repr);
+    }
     if (is_valid_op_node(value, partition)) {
       if (is_getitem(value)) {
         const auto index = getitem_index(value);

@@ -964,6 +964,14 @@ support_result vulkan_check(const G& g, graph::node_index n) {
                                                 "; the op supports rank <= 4"};
     }
   }
+  const std::size_t arg_count = features->list_input ? 1 : inputs.size();
+  if (arg_count > repset::repset_list::capacity ||
+      g.output_count(n) > repset::repset_list::capacity) {
+    return rejection{reason::inputs_unsupported,
+                     std::to_string(arg_count) + " arguments and " +
+                         std::to_string(g.output_count(n)) + " outputs; at most " +
+                         std::to_string(repset::repset_list::capacity) + " of each"};
+  }
   const repset::op_repsets repsets = make_op_repsets(g, n, *features, Target::texture_limits);
   if (repsets.any_is_empty())
     return rejection{reason::no_valid_representation,
