@@ -31,18 +31,36 @@ using repset::tensor_repr;
 node_index add(graph::plain_graph& g, std::string id, std::string op,
                std::vector<node_index> inputs, dtype type = dtype::float32,
                std::vector<std::int64_t> dims = {1, 8, 16, 16}) {
-  return g.add_node({std::move(id), std::move(op), std::move(inputs), {}, {{type, shape(dims)}}, {}});
+  return g.add_node(
+      {std::move(id), std::move(op), std::move(inputs), {}, {{type, shape(dims)}}, {}});
 }
 
-constexpr tensor_repr texture(memory_layout layout) { return {storage_type::texture_3d, layout}; }
-constexpr tensor_repr buffer(memory_layout layout) { return {storage_type::buffer, layout}; }
+constexpr tensor_repr texture(memory_layout layout) {
+  return {storage_type::texture_3d, layout};
+}
+constexpr tensor_repr buffer(memory_layout layout) {
+  return {storage_type::buffer, layout};
+}
 
-/// The partition of each node under the Vulkan check, as tag_layouts' scope.
+/// The partition of each node as tag_layouts' scope: under the Vulkan check,
+/// or, `as_delegate`, every registered op whose tensors have representations
+/// (a delegate's graph after fusion, where int8 views are the delegate's own).
 struct vulkan_scope {
-  explicit vulkan_scope(const graph::plain_graph& g)
-      : plan(passes::partition(g, [](const graph::plain_graph& graph, node_index n) {
-          return targets::vulkan::check(graph, n);
-        })) {}
+  explicit vulkan_scope(const graph::plain_graph& g, bool as_delegate = false)
+      : plan(passes::partition(
+            g,
+            [as_delegate](const graph::plain_graph& graph,
+                          node_index n) -> targets::support_result {
+              if (!as_delegate)
+                return targets::vulkan::check(graph, n);
+              const auto* features =
+                  targets::vulkan_features<targets::vulkan>(ops::find_op(graph.op_name(n)));
+              if (graph[n].op == "const" || features == nullptr ||
+                  targets::make_op_repsets(graph, n, *features, repset::default_texture_limits)
+                      .any_is_empty())
+                return targets::rejection{targets::reason::not_registered, {}};
+              return std::nullopt;
+            })) {}
   std::uint32_t operator()(node_index n) const {
     return plan.delegated(n) ? plan.partition_of(n) : passes::not_delegated;
   }
@@ -108,7 +126,8 @@ TEST_CASE("an identity op between two int8 ops keeps their packed layout",
   const node_index x = add(g, "x", "input", {}, dtype::int8);
   const node_index relu = add(g, "relu", "et_vk.q8ta_relu.default", {x}, dtype::int8);
   const node_index view = add(g, "view", "aten.view_copy.default", {relu}, dtype::int8);
-  const node_index shuffle = add(g, "shuffle", "et_vk.q8ta_pixel_shuffle.default", {view}, dtype::int8);
+  const node_index shuffle =
+      add(g, "shuffle", "et_vk.q8ta_pixel_shuffle.default", {view}, dtype::int8);
   g.set_outputs({shuffle});
   const passes::layout_plan plan = passes::tag_layouts(g);
   CHECK(plan.transitions.empty());
@@ -131,9 +150,8 @@ TEST_CASE("each delegate is tagged as its own graph", "[passes][tag_layouts]") {
   CHECK(plan.boundary[0] == passes::boundary_value{x, 0, texture(memory_layout::width_packed)});
   CHECK(plan.boundary[1] == passes::boundary_value{x, 1, buffer(memory_layout::width_packed)});
   // A host node is never tagged.
-  const passes::layout_plan hosted = passes::tag_layouts(g, [&](node_index n) {
-    return n == permute ? passes::not_delegated : 0U;
-  });
+  const passes::layout_plan hosted = passes::tag_layouts(
+      g, [&](node_index n) { return n == permute ? passes::not_delegated : 0U; });
   CHECK(!hosted.repr_of(permute));
   CHECK(hosted.repr_of(copy) == buffer(memory_layout::width_packed));
 }
@@ -269,7 +287,9 @@ layout_problem_and_choice problem_of(const graph::plain_graph& g, const passes::
       std::vector<int> choice;
       for (std::size_t slot = 0; slot <= output_slot; ++slot) {
         const int c = class_of[slot];
-        choice.push_back(c < 0 ? -1 : options[static_cast<std::size_t>(c)][odometer[static_cast<std::size_t>(c)]]);
+        choice.push_back(
+            c < 0 ? -1
+                  : options[static_cast<std::size_t>(c)][odometer[static_cast<std::size_t>(c)]]);
       }
       node.choices.push_back(std::move(choice));
       std::size_t k = 0;
@@ -307,7 +327,7 @@ TEST_CASE("tagged layouts are accepted by every consumer and transitions change 
           "[passes][tag_layouts][property]") {
   rc::prop("tag_layouts on random Vulkan graphs", [] {
     const graph::plain_graph g = *harness::any_vulkan_graph(16);
-    const vulkan_scope scope(g);
+    const vulkan_scope scope(g, *rc::gen::arbitrary<bool>());
     const passes::layout_plan plan = passes::tag_layouts(g, std::cref(scope));
     for (node_index n = 0; n < g.node_count(); ++n) {
       if (!is_tagged_op(g, scope, n)) {
@@ -331,9 +351,11 @@ TEST_CASE("tagged layouts are accepted by every consumer and transitions change 
     }
     std::set<std::tuple<node_index, std::uint32_t, int>> distinct;
     for (const passes::layout_transition& transition : plan.transitions) {
-      RC_ASSERT(distinct.emplace(transition.source, transition.partition, encode(transition.repr)).second);
+      RC_ASSERT(distinct.emplace(transition.source, transition.partition, encode(transition.repr))
+                    .second);
       std::optional<tensor_repr> source_repr;
-      if (is_tagged_op(g, scope, transition.source) && scope(transition.source) == transition.partition)
+      if (is_tagged_op(g, scope, transition.source) &&
+          scope(transition.source) == transition.partition)
         source_repr = plan.repr_of(transition.source);
       for (const passes::boundary_value& entry : plan.boundary) {
         if (entry.source == transition.source && entry.partition == transition.partition)
@@ -353,8 +375,9 @@ TEST_CASE("tag_layouts gives the same plan on a foreign graph type",
   rc::prop("plain_graph and soa_graph", [] {
     const graph::plain_graph g = *harness::any_vulkan_graph(16);
     const harness::soa_graph foreign(g);
-    const vulkan_scope scope(g);
-    RC_ASSERT(passes::tag_layouts(foreign, std::cref(scope)) == passes::tag_layouts(g, std::cref(scope)));
+    const vulkan_scope scope(g, *rc::gen::arbitrary<bool>());
+    RC_ASSERT(passes::tag_layouts(foreign, std::cref(scope)) ==
+              passes::tag_layouts(g, std::cref(scope)));
   });
 }
 
@@ -367,7 +390,7 @@ TEST_CASE("tag_layouts' transitions against the brute-force minimum",
   std::size_t outside_model = 0;
   rc::prop("the minimum is never above tag_layouts' count", [&] {
     const graph::plain_graph g = *harness::any_vulkan_graph(7);
-    const vulkan_scope scope(g);
+    const vulkan_scope scope(g, *rc::gen::arbitrary<bool>());
     const passes::layout_plan plan = passes::tag_layouts(g, std::cref(scope));
     const layout_problem_and_choice model = problem_of(g, plan, scope);
     if (!model.greedy_is_allowed) {

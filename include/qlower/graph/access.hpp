@@ -41,6 +41,18 @@ std::string node_text(const G& g, node_index n) {
   return "'" + std::string(g.node_name(n)) + "'";
 }
 
+/// "[1, 256, 257, 1]": dims or other integers as messages print them.
+template <class Values>
+std::string list_text(const Values& values) {
+  std::string text = "[";
+  bool first = true;
+  for (const auto value : values) {
+    text += (first ? "" : ", ") + std::to_string(static_cast<std::int64_t>(value));
+    first = false;
+  }
+  return text + "]";
+}
+
 /// In torch.fx the graph's output node uses every graph output: a graph output
 /// has a user that is none of the ops a "every user is ..." rule asks for.
 template <graph G>

@@ -135,13 +135,16 @@ class op_repsets {
         common_arg = common_arg & filtered;
       }
     }
-    repset common_out = named::universal;
+    // One output gets its filtered registration; several, their intersection.
+    repset common_out = output_count == 1 ? filter_output(0, outputs_storage[0]) : named::universal;
     repset_list outs;
-    for (std::size_t k = 0; k < output_count; ++k) {
+    for (std::size_t k = 0; k < output_count && output_count > 1; ++k) {
       const repset filtered = filter_output(k, outputs_storage[k]);
       outs.push_back(filtered);
       common_out = common_out & filtered;
     }
+    if (output_count == 1)
+      outs.push_back(common_out);
     if (sync_args_)
       args = {common_arg};
     if (sync_outs_)
@@ -239,8 +242,9 @@ class op_repsets {
  private:
   static constexpr std::uint8_t no_primary = 0xff;
 
-  // A synced list holds one shared set, so the other members are already it;
-  // the loop matters only for lists that broadcast per position.
+  // A synced list holds one shared set that broadcasts to every position (as
+  // ExecuTorch's TensorRepSetList does), so its other members are already it;
+  // the loop matters only for lists with a set per position.
   constexpr void constrain_all_args_to(repset source, std::size_t except) noexcept {
     if (args_.size() <= 1)
       return;

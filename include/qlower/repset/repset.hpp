@@ -128,11 +128,9 @@ class repset {
       return true;
     return buffer_pdis() == other.buffer_pdis() && texture_pdis() == other.texture_pdis();
   }
-  /// This set's packed-dim infos include `other`'s, per half; a fully empty
-  /// side matches anything.
+  /// This set's packed-dim infos include `other`'s, per half (so an empty set
+  /// covers only an empty one).
   constexpr bool has_compatible_packed_dim_info_set(repset other) const noexcept {
-    if (empty() || other.empty())
-      return true;
     return other.buffer_pdis() <= buffer_pdis() && other.texture_pdis() <= texture_pdis();
   }
 

@@ -355,13 +355,6 @@ inline support_result reject(reason code, std::string message) {
   return rejection{code, std::move(message)};
 }
 
-inline std::string list_text(std::span<const std::int64_t> values) {
-  std::string text = "[";
-  for (std::size_t k = 0; k < values.size(); ++k)
-    text += (k == 0 ? "" : ", ") + std::to_string(values[k]);
-  return text + "]";
-}
-
 inline bool in_range(std::int64_t value, std::int64_t low, std::int64_t high) {
   return value >= low && value <= high;
 }
@@ -381,6 +374,7 @@ using graph::dtype_attribute;
 using graph::input_of;
 using graph::int_list;
 using graph::is_graph_output;
+using graph::list_text;
 using graph::node_text;
 
 /// A per-axis argument of a 2-D op: one value is both axes, two are (H, W).

@@ -169,7 +169,7 @@ constexpr op_features ephemeral() {
   return with_storage(named::any_float_storage, all, resizes);
 }
 constexpr op_features copy_noop() {
-  op_features features = ephemeral();
+  op_features features = with_storage(named::any_float_storage, all, no_flags);
   features.check = input_check::copy_is_no_op;
   return features;
 }
@@ -802,13 +802,23 @@ std::optional<std::string> failed_input_check(const G& g, graph::node_index n,
       const auto b = g.output_dims(n, 0);
       if (g.output_dtype(source, 0) != g.output_dtype(n, 0) ||
           !std::equal(a.begin(), a.end(), b.begin(), b.end()))
-        return "copy changes dtype or shape: only a no-op copy is supported";
+        return "copy of a " + std::string(to_string(g.output_dtype(source, 0))) + " " +
+               graph::list_text(a) + " source into a " +
+               std::string(to_string(g.output_dtype(n, 0))) + " " + graph::list_text(b) +
+               " result: only a no-op copy (same dtype and shape) is supported";
       return std::nullopt;
     }
-    case input_check::reduce:
+    case input_check::reduce: {
       if (reduce_per_row_applies(g, n) || reduce_general_applies(g, n))
         return std::nullopt;
-      return "reduces more than 2 dims or drops them (keepdim false), and not only the last dim";
+      const auto dims = dims_reduced(g, n);
+      if (!dims)
+        return "attribute 'dim' is malformed or out of range for the input's rank";
+      return "reduces dims " + graph::list_text(*dims) + " with keepdim " +
+             (graph::bool_attribute(g, n, "keepdim", false) == true ? "true" : "false") +
+             ": the general reduction takes at most 2 dims with keepdim true, the per-row one "
+             "only the last dim";
+    }
     case input_check::convolution: {
       if (input == graph::no_node)
         return "convolution has no input";
@@ -904,10 +914,8 @@ support_result vulkan_check(const G& g, graph::node_index n) {
   using detail::failed_input_check;
   const std::string_view op = g.op_name(n);
   if (op == "input" || op == "const")
-    return rejection{reason::graph_input, "a graph input or constant"};
-  const ops::op_id id = ops::find_op(op);
-  if (id == ops::unknown_op)
-    return rejection{reason::unknown_op, "the op set does not hold " + std::string(op)};
+    return rejection{reason::graph_input, graph::node_text(g, n) + " is a graph " +
+                                              (op == "input" ? "input" : "constant")};
   const auto inputs = g.inputs(n);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i] == graph::no_node)
@@ -924,6 +932,10 @@ support_result vulkan_check(const G& g, graph::node_index n) {
                                                       dtype_text(g.output_dtype(n, k)) +
                                                       ", which the Vulkan backend does not hold"};
   }
+  // Checks in the order of the Vulkan partitioner: I/O dtypes, then the registry.
+  const ops::op_id id = ops::find_op(op);
+  if (id == ops::unknown_op)
+    return rejection{reason::unknown_op, "the op set does not hold " + std::string(op)};
   const op_features* features = vulkan_features<Target>(id);
   if (features == nullptr)
     return rejection{reason::not_registered, std::string(op) + " has no Vulkan implementation"};
@@ -973,9 +985,31 @@ support_result vulkan_check(const G& g, graph::node_index n) {
                          std::to_string(repset::repset_list::capacity) + " of each"};
   }
   const repset::op_repsets repsets = make_op_repsets(g, n, *features, Target::texture_limits);
-  if (repsets.any_is_empty())
+  if (repsets.any_is_empty()) {
+    // Name the first tensor whose shape fits none of its layouts.
+    for (std::size_t i = 0; i < repsets.arg_count(); ++i) {
+      if (!repsets.arg(i).empty())
+        continue;
+      const graph::node_index value = features->list_input ? graph::input_of(g, n, 0) : inputs[i];
+      return rejection{reason::no_valid_representation,
+                       "no valid representations: input " + std::to_string(i) + " " +
+                           (value == graph::no_node ? std::string("[]")
+                                                    : graph::list_text(g.output_dims(value, 0))) +
+                           " fits none of the op's layouts within the texture limits " +
+                           graph::list_text(Target::texture_limits)};
+    }
+    for (std::size_t k = 0; k < g.output_count(n); ++k) {
+      if (!repsets.output(k).empty())
+        continue;
+      return rejection{reason::no_valid_representation,
+                       "no valid representations: output " + std::to_string(k) + " " +
+                           graph::list_text(g.output_dims(n, k)) +
+                           " fits none of the op's layouts within the texture limits " +
+                           graph::list_text(Target::texture_limits)};
+    }
     return rejection{reason::no_valid_representation,
-                     "no valid representations: a tensor's shape fits none of the op's layouts"};
+                     "no valid representations: the op has no tensor to place"};
+  }
   return std::nullopt;
 }
 
