@@ -8,6 +8,8 @@ packages=(
   g++ clang-16 libclang-rt-16-dev cmake ninja-build pkg-config
   libboost-dev libxsimd-dev catch2 librapidcheck-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev graphviz
+  # the benchmark's peer; xnnpack.h includes pthreadpool.h, which libxnnpack-dev does not pull in
+  libxnnpack-dev libpthreadpool-dev
 )
 
 missing=()

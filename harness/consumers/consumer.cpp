@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // What a compiler that consumes qlower does first: include it, read a graph.
+#include <cstdint>
 #include <iostream>
+#include <span>
 #include <qlower/qlower.hpp>
+#ifdef CONSUMER_HAS_KERNELS
+#include <qlower/quant/kernels/dispatch.hpp>
+#endif
 
 int main() {
   const qlower::graph::plain_graph g = qlower::graph::io::read_json(
@@ -12,5 +17,17 @@ int main() {
           "outputs": ["m"]})");
   const qlower::graph::graph_summary summary = qlower::graph::summarize(g);
   std::cout << "consumer read " << summary.node_count << " nodes\n";
+#ifdef CONSUMER_HAS_KERNELS
+  // and quantizes with qlower::kernels on the machine's best instruction set
+  const float weights[] = {-1.0f, 0.25f, 2.0f};
+  std::int8_t codes[3] = {};
+  namespace quant = qlower::quant;
+  quant::dispatched::quantize_affine(std::span<const float>(weights), qlower::shape{3},
+                                     quant::affine_qparams(0.5f, 0, quant::quant_dtype::int8),
+                                     std::span<std::int8_t>(codes));
+  std::cout << "consumer quantized on " << quant::dispatched::active_isa() << "\n";
+  if (codes[0] != -2 || codes[1] != 0 || codes[2] != 4)
+    return 1;
+#endif
   return summary.node_count == 2 && summary.op_counts.at("aten.moveaxis.int") == 1 ? 0 : 1;
 }
