@@ -581,9 +581,9 @@ TEST_CASE("fuse_multiplier: what cannot be folded is a fusion_error naming the v
   const affine_qparams huge(shape{3, 1}, {1.0f, 3e38f, 1.0f}, {0, 0, 0}, quant_dtype::int8);
   REQUIRE_THROWS_MATCHES(fold(huge, {1.0f, 10.0f, 1.0f}), fusion_error,
                          message_contains("scale[1] * |m| = 3e+38 * 10 overflows float32"));
-  const affine_qparams tiny(shape{3, 1}, {1e-45f, 1.0f, 1.0f}, {0, 0, 0}, quant_dtype::int8);
+  const affine_qparams tiny(shape{3, 1}, {1.2e-38f, 1.0f, 1.0f}, {0, 0, 0}, quant_dtype::int8);
   REQUIRE_THROWS_MATCHES(fold(tiny, {0.25f, 1.0f, 1.0f}), fusion_error,
-                         message_contains("scale[0] * |m| = 1e-45 * 0.25 underflows float32"));
+                         message_contains("scale[0] * |m| = 1.2e-38 * 0.25 underflows float32"));
   // fusion_error is a qlower::error
   REQUIRE_THROWS_AS(fold(per_channel, {nan, 1.0f, 1.0f}), qlower::error);
 }

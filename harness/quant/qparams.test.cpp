@@ -56,6 +56,8 @@ TEST_CASE("qparams: a scale that is zero, negative, NaN or infinite is an error 
                          message_contains("scale[0] = -0.5 is negative"));
   REQUIRE_THROWS_MATCHES(affine_qparams(-1e-10f, 0, quant_dtype::int8), qparams_error,
                          message_contains("scale[0] = -1e-10 is negative"));
+  REQUIRE_THROWS_MATCHES(affine_qparams(1e-39f, 0, quant_dtype::int8), qparams_error,
+                         message_contains("scale[0] = 1e-39 is subnormal"));
   REQUIRE_THROWS_MATCHES(
       affine_qparams(shape{3}, {1.0f, 2.0f, std::numeric_limits<float>::quiet_NaN()}, {},
                      quant_dtype::int8),
@@ -68,8 +70,10 @@ TEST_CASE("qparams: a scale that is zero, negative, NaN or infinite is an error 
   REQUIRE_THROWS_MATCHES(
       affine_qparams::per_channel({1.0f, 0.0f, 2.0f}, {}, 1, 2, quant_dtype::int8), qparams_error,
       message_contains("scale[1] = 0 is zero"));
-  // The smallest positive scales are valid.
-  CHECK_NOTHROW(affine_qparams(std::numeric_limits<float>::denorm_min(), 0, quant_dtype::int8));
+  // The smallest normal scale is valid; a subnormal one is not (its reciprocal overflows).
+  CHECK_NOTHROW(affine_qparams(std::numeric_limits<float>::min(), 0, quant_dtype::int8));
+  CHECK_THROWS_AS(affine_qparams(std::numeric_limits<float>::denorm_min(), 0, quant_dtype::int8),
+                  qparams_error);
   CHECK_NOTHROW(affine_qparams(std::numeric_limits<float>::max(), 0, quant_dtype::int8));
 }
 

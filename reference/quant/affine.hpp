@@ -144,9 +144,9 @@ inline clamp_bounds float_bounds(std::int64_t qmin, std::int64_t qmax) {
   return {low, high};
 }
 
-/// `value` clamped to [low, high]; NaN is not expected here.
+/// `value` clamped to [low, high]; NaN becomes low.
 inline float clamp(float value, float low, float high) {
-  if (value < low)
+  if (std::isnan(value) || value < low)
     return low;
   if (value > high)
     return high;
@@ -158,10 +158,9 @@ inline float clamp(float value, float low, float high) {
 /// One element of quantize: clamp(nearbyint(x / scale) + zero_point) (ONNX)
 /// or clamp(nearbyint(x * (1.0f / scale)) + zero_point) (torchao), in float32.
 ///
-/// A NaN product or quotient (a NaN input, or 0 * inf when a subnormal scale's
-/// reciprocal overflows) counts as 0, so it quantizes to the zero point,
-/// clamped: the code of 0.0. +-inf saturate to the clamp bounds. Rounding is
-/// std::nearbyint in the default mode: half to even.
+/// A NaN product or quotient (a NaN input) quantizes to qmin, the lower clamp
+/// bound, as XNNPACK's converts do. +-inf saturate to the clamp bounds.
+/// Rounding is std::nearbyint in the default mode: half to even.
 inline std::int64_t quantize_one(float x, float scale, std::int32_t zero_point, bool has_zero_point,
                                  std::int64_t qmin, std::int64_t qmax, bool onnx_division) {
   float scaled;
@@ -171,8 +170,6 @@ inline std::int64_t quantize_one(float x, float scale, std::int32_t zero_point, 
     const float reciprocal = 1.0f / scale;
     scaled = x * reciprocal;
   }
-  if (std::isnan(scaled))
-    scaled = 0.0f;
   const float rounded = std::nearbyint(scaled);
   const float zp = has_zero_point ? static_cast<float>(zero_point) : 0.0f;
   const float shifted = rounded + zp;

@@ -100,12 +100,12 @@ TEST_CASE("quantize_affine: saturation, ties to even, infinities and NaN on ever
           "[quant]") {
   const float inf = std::numeric_limits<float>::infinity();
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  // 0.5 and 2.5 tie to 0 and 2; -1.5 to -2; 1000 and inf saturate; NaN is the zero point
+  // 0.5 and 2.5 tie to 0 and 2; -1.5 to -2; 1000 and inf saturate; NaN is qmin
   std::vector<float> input{0.5f, 2.5f, -1.5f, 1000.0f, -1000.0f, inf,
                            -inf, nan,  -0.0f, 126.5f,  127.5f};
   while (input.size() < 40)
     input.push_back(nan);  // so the vector loops see NaN too, not only the scalar tail
-  const std::vector<std::int8_t> expected_head{0, 2, -2, 127, -128, 127, -128, 0, 0, 126, 127};
+  const std::vector<std::int8_t> expected_head{0, 2, -2, 127, -128, 127, -128, -128, 0, 126, 127};
   for_each_kernel_set([&](auto kernels) {
     using Kernels = decltype(kernels);
     std::vector<std::int8_t> output(input.size());
@@ -116,16 +116,16 @@ TEST_CASE("quantize_affine: saturation, ties to even, infinities and NaN on ever
     for (std::size_t i = 0; i < expected_head.size(); ++i)
       CHECK(output[i] == expected_head[i]);
     for (std::size_t i = expected_head.size(); i < output.size(); ++i)
-      CHECK(output[i] == 0);
-    // NaN becomes the zero point, clamped into [qmin, qmax]
+      CHECK(output[i] == -128);
+    // NaN becomes qmin, whatever the zero point
     std::vector<std::uint8_t> unsigned_output(input.size());
     Kernels::template quantize<onnx_arithmetic>(
         std::span<const float>(input), qlower::shape{static_cast<std::int64_t>(input.size())},
-        affine_qparams(1.0f, 128, quant_dtype::uint8, 0, 200),
+        affine_qparams(1.0f, 128, quant_dtype::uint8, 3, 200),
         std::span<std::uint8_t>(unsigned_output));
-    CHECK(unsigned_output[7] == 128);
+    CHECK(unsigned_output[7] == 3);
     CHECK(unsigned_output[5] == 200);
-    CHECK(unsigned_output[6] == 0);
+    CHECK(unsigned_output[6] == 3);
   });
 }
 

@@ -138,10 +138,11 @@ fused_weight<Q> fold_multiplier(std::span<const Q> weight, const qlower::shape& 
       continue;
     }
     const float product = scale[i] * std::fabs(m);
-    if (!std::isfinite(product) || product == 0.0f)
+    // a scale must be normal (qparams.hpp): a subnormal product underflows
+    if (!std::isnormal(product))
       throw fusion_error("scale[" + std::to_string(i) + "] * |m| = " + float_text(scale[i]) +
                          " * " + float_text(std::fabs(m)) +
-                         (product == 0.0f ? " underflows" : " overflows") + " float32");
+                         (std::isinf(product) ? " overflows" : " underflows") + " float32");
     new_scale[i] = product;
     if (m < 0.0f && has_zero_point)
       new_zero_point[i] = static_cast<std::int32_t>(reflect_sum - new_zero_point[i]);

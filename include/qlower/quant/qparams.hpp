@@ -114,10 +114,12 @@ class affine_qparams {
                          : std::isinf(value) ? "infinite"
                          : value == 0.0f     ? "zero"
                          : value < 0.0f      ? "negative"
-                                             : nullptr;
+                         // its reciprocal overflows, and x * (1 / scale) would be NaN for x = 0
+                         : !std::isnormal(value) ? "subnormal"
+                                                 : nullptr;
       if (what != nullptr)
         throw qparams_error("scale[" + std::to_string(i) + "] = " + float_text(value) + " is " +
-                            what + "; a scale must be positive and finite");
+                            what + "; a scale must be positive, finite and normal");
     }
     if (!zero_point_.empty() && zero_point_.size() != scale_.size())
       throw qparams_error("the zero point has " + std::to_string(zero_point_.size()) +

@@ -84,6 +84,33 @@ void dequantize_run_expanded(const Q* input, float* output, std::int64_t n, cons
     output[i] = dequantize_value(static_cast<float>(input[i]), zero_points[i], scales[i]);
 }
 
+/// Dequantizes whole blocks of a few vectors each (groups of 16 to 128):
+/// returns false, doing nothing, for any other range (see
+/// quantize_short_blocks for why).
+template <class Arch, quantized_storage Q>
+bool dequantize_short_blocks(const Q* input, float* output, const affine_call& call,
+                             std::int64_t scale_base, std::int64_t begin, std::int64_t n) noexcept {
+  using batch = float_batch<Arch>;
+  constexpr std::int64_t lanes = batch::size;
+  const std::int64_t block = call.runs.axis_block * call.runs.inner;
+  if (block % lanes != 0 || block > 8 * lanes || begin % block != 0 || n % block != 0)
+    return false;
+  const std::int64_t blocks = n / block;
+  const float* scales = call.scale + scale_base + begin / block;
+  const std::int32_t* zero_points =
+      call.zero_point == nullptr ? nullptr : call.zero_point + scale_base + begin / block;
+  for (std::int64_t k = 0; k < blocks; ++k) {
+    const batch scale(scales[k]);
+    const batch zero(zero_points == nullptr ? 0.0f : static_cast<float>(zero_points[k]));
+    const std::int64_t start = k * block;
+    for (std::int64_t j = 0; j < block; j += lanes) {
+      const batch q = xsimd::to_float(load_widened<Arch>(input + start + j));
+      dequantize_value(q, zero, scale).store_unaligned(output + begin + start + j);
+    }
+  }
+  return true;
+}
+
 /// Dequantizes positions [begin, begin + n) of a row from input[0, n) into
 /// the row at `output` (indexed by position).
 template <class Arch, quantized_storage Q>
@@ -91,10 +118,14 @@ void dequantize_row_range(const Q* input, float* output, const affine_call& call
                           std::int64_t scale_base, std::int64_t begin, std::int64_t n,
                           expansion_cache& cache) noexcept {
   const std::int64_t end = begin + n;
+  if (call.scratch == nullptr && !call.stream_stores &&
+      dequantize_short_blocks<Arch>(input, output, call, scale_base, begin, n))
+    return;
   if (call.scratch == nullptr) {
     const std::int64_t block = call.runs.axis_block * call.runs.inner;
-    for (std::int64_t position = begin; position < end;) {
-      const std::int64_t index = position / block;
+    // one division per row range; the block index then steps with the position
+    std::int64_t index = begin / block;
+    for (std::int64_t position = begin; position < end; ++index) {
       const std::int64_t block_end = smaller((index + 1) * block, end);
       dequantize_run<Arch>(input + (position - begin), output + position, block_end - position,
                            call.scale[scale_base + index], zero_point_at(call, scale_base + index),
