@@ -2,8 +2,8 @@
 // What a compiler that consumes qlower does first: include it, read a graph.
 #include <cstdint>
 #include <iostream>
-#include <span>
 #include <qlower/qlower.hpp>
+#include <span>
 #ifdef CONSUMER_HAS_KERNELS
 #include <qlower/quant/kernels/dispatch.hpp>
 #endif

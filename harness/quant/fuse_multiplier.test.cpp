@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/message_contains.hpp"
 #include "qlower/quant/kernels/dequantize.hpp"
 #include "qlower/quant/kernels/quantize.hpp"
 
@@ -53,17 +54,7 @@ using qlower::quant::quant_dtype;
 
 constexpr double unit_roundoff = 0x1p-24;
 
-class message_contains : public Catch::MatcherBase<std::exception> {
- public:
-  explicit message_contains(std::string text) : text_(std::move(text)) {}
-  bool match(const std::exception& error) const override {
-    return std::string(error.what()).find(text_) != std::string::npos;
-  }
-  std::string describe() const override { return "has a message containing \"" + text_ + "\""; }
-
- private:
-  std::string text_;
-};
+using qlower::harness::message_contains;
 
 template <class Q>
 std::vector<float> dequantize(const std::vector<Q>& q, const shape& s, const affine_qparams& p) {

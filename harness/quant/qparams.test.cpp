@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/message_contains.hpp"
+
 namespace {
 
 using qlower::shape;
@@ -21,19 +23,7 @@ using qlower::quant::qparams_error;
 using qlower::quant::quant_dtype;
 using dims_t = std::vector<std::int64_t>;
 
-/// Matches an exception whose what() contains `text`: Catch2 v2's string
-/// matchers take a std::string, so REQUIRE_THROWS_MATCHES needs this bridge.
-class message_contains : public Catch::MatcherBase<std::exception> {
- public:
-  explicit message_contains(std::string text) : text_(std::move(text)) {}
-  bool match(const std::exception& error) const override {
-    return std::string(error.what()).find(text_) != std::string::npos;
-  }
-  std::string describe() const override { return "has a message containing \"" + text_ + "\""; }
-
- private:
-  std::string text_;
-};
+using qlower::harness::message_contains;
 
 affine_qparams scales_of_shape(dims_t dims) {
   const shape s(std::move(dims));

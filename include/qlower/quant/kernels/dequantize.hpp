@@ -165,6 +165,22 @@ inline bool should_stream(const affine_call& call, const qlower::shape& shape,
          call.runs.block_length() >= stream_block_minimum;
 }
 
+/// Checks a dequantize call, prepares it, and hands it to
+/// run(input, output, call): the one front end of the header-only and the
+/// dispatched dequantize_affine.
+template <quantized_storage Q, class Run>
+void dequantize_checked(std::span<const Q> input, const qlower::shape& shape,
+                        const affine_qparams& qparams, std::span<float> output,
+                        dequantize_options options, Run&& run) {
+  check_storage<Q>(qparams, "dequantize_affine");
+  std::vector<float> scratch;
+  affine_call call = prepare_affine_call(static_cast<std::int64_t>(input.size()),
+                                         static_cast<std::int64_t>(output.size()),
+                                         shape.element_count(), shape, qparams, scratch);
+  call.stream_stores = should_stream(call, shape, options);
+  run(input.data(), output.data(), call);
+}
+
 }  // namespace kernels
 
 /// Dequantizes `input` (row-major, of `shape`) into `output`:
@@ -178,13 +194,10 @@ template <class Arch = xsimd::default_arch, quantized_storage Q>
 void dequantize_affine(std::span<const Q> input, const qlower::shape& shape,
                        const affine_qparams& qparams, std::span<float> output,
                        dequantize_options options = {}) {
-  kernels::check_storage<Q>(qparams, "dequantize_affine");
-  std::vector<float> scratch;
-  kernels::affine_call call = kernels::prepare_affine_call(
-      static_cast<std::int64_t>(input.size()), static_cast<std::int64_t>(output.size()),
-      shape.element_count(), shape, qparams, scratch);
-  call.stream_stores = kernels::should_stream(call, shape, options);
-  kernels::dequantize_rows<Arch>(input.data(), output.data(), call);
+  kernels::dequantize_checked(input, shape, qparams, output, options,
+                              [](const Q* in, float* out, const kernels::affine_call& call) {
+                                kernels::dequantize_rows<Arch>(in, out, call);
+                              });
 }
 
 }  // namespace qlower::quant

@@ -4,8 +4,6 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
-#include <type_traits>
-#include <vector>
 #include <xsimd/xsimd.hpp>
 
 #include "qlower/core/shape.hpp"
@@ -44,81 +42,47 @@ struct compiled_kernels {
   template <arithmetic_mode Mode = torchao_arithmetic, quantized_storage Q>
   static void quantize_affine(std::span<const float> input, const qlower::shape& shape,
                               const affine_qparams& qparams, std::span<Q> output) {
-    kernels::check_storage<Q>(qparams, "quantize_affine");
-    std::vector<float> scratch;
-    const kernels::affine_call call = kernels::prepare_affine_call(
-        static_cast<std::int64_t>(input.size()), static_cast<std::int64_t>(output.size()),
-        shape.element_count(), shape, qparams, scratch);
-    xsimd::dispatch<ArchList>(
-        [](auto arch, const float* in, Q* out, const kernels::affine_call& prepared) noexcept {
-          kernels::entry::quantize<decltype(arch), Mode>(in, out, prepared);
-        })(input.data(), output.data(), call);
+    kernels::quantize_checked(
+        input, shape, qparams, output,
+        xsimd::dispatch<ArchList>(
+            [](auto arch, const float* in, Q* out, const kernels::affine_call& call) noexcept {
+              kernels::entry::quantize<decltype(arch), Mode>(in, out, call);
+            }));
   }
 
   template <quantized_storage Q>
   static void dequantize_affine(std::span<const Q> input, const qlower::shape& shape,
                                 const affine_qparams& qparams, std::span<float> output,
                                 dequantize_options options = {}) {
-    kernels::check_storage<Q>(qparams, "dequantize_affine");
-    std::vector<float> scratch;
-    kernels::affine_call call = kernels::prepare_affine_call(
-        static_cast<std::int64_t>(input.size()), static_cast<std::int64_t>(output.size()),
-        shape.element_count(), shape, qparams, scratch);
-    call.stream_stores = kernels::should_stream(call, shape, options);
-    xsimd::dispatch<ArchList>(
-        [](auto arch, const Q* in, float* out, const kernels::affine_call& prepared) noexcept {
-          kernels::entry::dequantize<decltype(arch)>(in, out, prepared);
-        })(input.data(), output.data(), call);
+    kernels::dequantize_checked(
+        input, shape, qparams, output, options,
+        xsimd::dispatch<ArchList>(
+            [](auto arch, const Q* in, float* out, const kernels::affine_call& call) noexcept {
+              kernels::entry::dequantize<decltype(arch)>(in, out, call);
+            }));
   }
 
   template <arithmetic_mode Mode = torchao_arithmetic>
   static void quantize_affine_packed(std::span<const float> input, const qlower::shape& shape,
                                      const affine_qparams& qparams,
                                      std::span<std::uint8_t> packed) {
-    kernels::check_packed(qparams, "quantize_affine_packed");
-    std::vector<float> scratch;
-    const kernels::affine_call call = kernels::prepare_affine_call(
-        static_cast<std::int64_t>(input.size()), static_cast<std::int64_t>(packed.size()),
-        kernels::packed_int4_bytes(shape.element_count()), shape, qparams, scratch);
-    const auto run = [&](auto* buffer) {
-      using storage = std::remove_pointer_t<decltype(buffer)>;
-      xsimd::dispatch<ArchList>([](auto arch, const float* in, std::uint8_t* out,
-                                   const kernels::affine_call& prepared, storage* values) noexcept {
-        kernels::entry::quantize_packed<decltype(arch), Mode>(in, out, prepared, values);
-      })(input.data(), packed.data(), call, buffer);
-    };
-    if (qparams.dtype() == quant_dtype::int4) {
-      std::vector<std::int8_t> buffer(kernels::packed_piece + 1);
-      run(buffer.data());
-    } else {
-      std::vector<std::uint8_t> buffer(kernels::packed_piece + 1);
-      run(buffer.data());
-    }
+    kernels::quantize_packed_checked(
+        input, shape, qparams, packed,
+        xsimd::dispatch<ArchList>([](auto arch, const float* in, std::uint8_t* out,
+                                     const kernels::affine_call& call, auto* buffer) noexcept {
+          kernels::entry::quantize_packed<decltype(arch), Mode>(in, out, call, buffer);
+        }));
   }
 
   static void dequantize_affine_packed(std::span<const std::uint8_t> packed,
                                        const qlower::shape& shape, const affine_qparams& qparams,
                                        std::span<float> output) {
-    kernels::check_packed(qparams, "dequantize_affine_packed");
-    kernels::check_packed_size(packed.size(), shape);
-    std::vector<float> scratch;
-    const kernels::affine_call call = kernels::prepare_affine_call(
-        shape.element_count(), static_cast<std::int64_t>(output.size()), shape.element_count(),
-        shape, qparams, scratch);
-    const auto run = [&](auto* buffer) {
-      using storage = std::remove_pointer_t<decltype(buffer)>;
-      xsimd::dispatch<ArchList>([](auto arch, const std::uint8_t* in, float* out,
-                                   const kernels::affine_call& prepared, storage* values) noexcept {
-        kernels::entry::dequantize_packed<decltype(arch)>(in, out, prepared, values);
-      })(packed.data(), output.data(), call, buffer);
-    };
-    if (qparams.dtype() == quant_dtype::int4) {
-      std::vector<std::int8_t> buffer(kernels::packed_piece + 1);
-      run(buffer.data());
-    } else {
-      std::vector<std::uint8_t> buffer(kernels::packed_piece + 1);
-      run(buffer.data());
-    }
+    kernels::dequantize_packed_checked(
+        packed, shape, qparams, output,
+        xsimd::dispatch<ArchList>([](auto arch, const std::uint8_t* in, float* out,
+                                     const kernels::affine_call& call, auto* buffer) noexcept {
+          kernels::entry::dequantize_packed<decltype(arch)>(in, out, call, buffer);
+        }));
   }
 
   static affine_qparams choose_qparams_affine(std::span<const float> input,

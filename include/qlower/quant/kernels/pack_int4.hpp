@@ -152,6 +152,48 @@ inline void check_packed_size(std::size_t packed_bytes, const qlower::shape& sha
                         std::to_string(packed_int4_bytes(shape.element_count())));
 }
 
+/// Calls run(buffer) with a piece buffer of int4's or uint4's storage type.
+template <class Run>
+void with_piece_buffer(quant_dtype type, Run&& run) {
+  if (type == quant_dtype::int4) {
+    std::vector<std::int8_t> buffer(packed_piece + 1);
+    run(buffer.data());
+  } else {
+    std::vector<std::uint8_t> buffer(packed_piece + 1);
+    run(buffer.data());
+  }
+}
+
+/// Checks a packed quantize call, prepares it, and hands it to
+/// run(input, packed, call, buffer); the one front end of both builds.
+template <class Run>
+void quantize_packed_checked(std::span<const float> input, const qlower::shape& shape,
+                             const affine_qparams& qparams, std::span<std::uint8_t> packed,
+                             Run&& run) {
+  check_packed(qparams, "quantize_affine_packed");
+  std::vector<float> scratch;
+  const affine_call call = prepare_affine_call(
+      static_cast<std::int64_t>(input.size()), static_cast<std::int64_t>(packed.size()),
+      packed_int4_bytes(shape.element_count()), shape, qparams, scratch);
+  with_piece_buffer(qparams.dtype(),
+                    [&](auto* buffer) { run(input.data(), packed.data(), call, buffer); });
+}
+
+/// Checks a packed dequantize call, prepares it, and hands it to
+/// run(packed, output, call, buffer); the one front end of both builds.
+template <class Run>
+void dequantize_packed_checked(std::span<const std::uint8_t> packed, const qlower::shape& shape,
+                               const affine_qparams& qparams, std::span<float> output, Run&& run) {
+  check_packed(qparams, "dequantize_affine_packed");
+  check_packed_size(packed.size(), shape);
+  std::vector<float> scratch;
+  const affine_call call =
+      prepare_affine_call(shape.element_count(), static_cast<std::int64_t>(output.size()),
+                          shape.element_count(), shape, qparams, scratch);
+  with_piece_buffer(qparams.dtype(),
+                    [&](auto* buffer) { run(packed.data(), output.data(), call, buffer); });
+}
+
 }  // namespace kernels
 
 /// Quantizes like quantize_affine into int4 or uint4 values packed two per
@@ -159,37 +201,22 @@ inline void check_packed_size(std::size_t packed_bytes, const qlower::shape& sha
 template <arithmetic_mode Mode = torchao_arithmetic, class Arch = xsimd::default_arch>
 void quantize_affine_packed(std::span<const float> input, const qlower::shape& shape,
                             const affine_qparams& qparams, std::span<std::uint8_t> packed) {
-  kernels::check_packed(qparams, "quantize_affine_packed");
-  std::vector<float> scratch;
-  const kernels::affine_call call = kernels::prepare_affine_call(
-      static_cast<std::int64_t>(input.size()), static_cast<std::int64_t>(packed.size()),
-      kernels::packed_int4_bytes(shape.element_count()), shape, qparams, scratch);
-  if (qparams.dtype() == quant_dtype::int4) {
-    std::vector<std::int8_t> buffer(kernels::packed_piece + 1);
-    kernels::quantize_rows_packed<Arch, Mode>(input.data(), packed.data(), call, buffer.data());
-  } else {
-    std::vector<std::uint8_t> buffer(kernels::packed_piece + 1);
-    kernels::quantize_rows_packed<Arch, Mode>(input.data(), packed.data(), call, buffer.data());
-  }
+  kernels::quantize_packed_checked(
+      input, shape, qparams, packed,
+      [](const float* in, std::uint8_t* out, const kernels::affine_call& call, auto* buffer) {
+        kernels::quantize_rows_packed<Arch, Mode>(in, out, call, buffer);
+      });
 }
 
 /// Dequantizes int4 or uint4 values packed two per byte (low nibble first).
 template <class Arch = xsimd::default_arch>
 void dequantize_affine_packed(std::span<const std::uint8_t> packed, const qlower::shape& shape,
                               const affine_qparams& qparams, std::span<float> output) {
-  kernels::check_packed(qparams, "dequantize_affine_packed");
-  kernels::check_packed_size(packed.size(), shape);
-  std::vector<float> scratch;
-  const kernels::affine_call call =
-      kernels::prepare_affine_call(shape.element_count(), static_cast<std::int64_t>(output.size()),
-                                   shape.element_count(), shape, qparams, scratch);
-  if (qparams.dtype() == quant_dtype::int4) {
-    std::vector<std::int8_t> buffer(kernels::packed_piece + 1);
-    kernels::dequantize_rows_packed<Arch>(packed.data(), output.data(), call, buffer.data());
-  } else {
-    std::vector<std::uint8_t> buffer(kernels::packed_piece + 1);
-    kernels::dequantize_rows_packed<Arch>(packed.data(), output.data(), call, buffer.data());
-  }
+  kernels::dequantize_packed_checked(
+      packed, shape, qparams, output,
+      [](const std::uint8_t* in, float* out, const kernels::affine_call& call, auto* buffer) {
+        kernels::dequantize_rows_packed<Arch>(in, out, call, buffer);
+      });
 }
 
 }  // namespace qlower::quant

@@ -292,6 +292,20 @@ void check_storage(const affine_qparams& qparams, const char* what) {
                         (std::is_signed_v<Q> ? "signed" : "unsigned") + " integer");
 }
 
+/// Checks a quantize call, prepares it, and hands it to
+/// run(input, output, call): the one front end of the header-only and the
+/// dispatched quantize_affine.
+template <quantized_storage Q, class Run>
+void quantize_checked(std::span<const float> input, const qlower::shape& shape,
+                      const affine_qparams& qparams, std::span<Q> output, Run&& run) {
+  check_storage<Q>(qparams, "quantize_affine");
+  std::vector<float> scratch;
+  const affine_call call = prepare_affine_call(static_cast<std::int64_t>(input.size()),
+                                               static_cast<std::int64_t>(output.size()),
+                                               shape.element_count(), shape, qparams, scratch);
+  run(input.data(), output.data(), call);
+}
+
 }  // namespace kernels
 
 /// Quantizes `input` (row-major, of `shape`) into `output`:
@@ -307,12 +321,10 @@ template <arithmetic_mode Mode = torchao_arithmetic, class Arch = xsimd::default
           quantized_storage Q>
 void quantize_affine(std::span<const float> input, const qlower::shape& shape,
                      const affine_qparams& qparams, std::span<Q> output) {
-  kernels::check_storage<Q>(qparams, "quantize_affine");
-  std::vector<float> scratch;
-  const kernels::affine_call call = kernels::prepare_affine_call(
-      static_cast<std::int64_t>(input.size()), static_cast<std::int64_t>(output.size()),
-      shape.element_count(), shape, qparams, scratch);
-  kernels::quantize_rows<Arch, Mode>(input.data(), output.data(), call);
+  kernels::quantize_checked(input, shape, qparams, output,
+                            [](const float* in, Q* out, const kernels::affine_call& call) {
+                              kernels::quantize_rows<Arch, Mode>(in, out, call);
+                            });
 }
 
 }  // namespace qlower::quant
