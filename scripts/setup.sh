@@ -2,6 +2,10 @@
 # Installs, only when missing, the Debian packages qlower needs to build, test,
 # benchmark and fuzz. As root it runs apt-get; as another user it prints the
 # exact command to run and exits non-zero.
+#
+# QLOWER_WITH_TORCH=1 adds Debian's PyTorch (python3-torch, for
+# /usr/bin/python3), which tools/export_graph.py needs; without it that tool's
+# test reports itself skipped.
 set -euo pipefail
 
 packages=(
@@ -11,6 +15,10 @@ packages=(
   # the benchmark's peer; xnnpack.h includes pthreadpool.h, which libxnnpack-dev does not pull in
   libxnnpack-dev libpthreadpool-dev
 )
+# Opt-in: python3-torch brings some 170 packages that nothing else needs.
+if [[ "${QLOWER_WITH_TORCH:-0}" == 1 ]]; then
+  packages+=(python3-torch)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,6 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # Runs PROGRAM with ARGS; fails unless it exits with EXPECT_EXIT and its
-# combined output matches the regular expression EXPECT_OUTPUT.
+# combined output matches the regular expression EXPECT_OUTPUT. Optionally
+# REMOVE_FIRST is deleted before the run, and EXPECT_FILE must exist
+# afterwards with contents matching EXPECT_FILE_CONTENT (file;regex pairs
+# separated by '|' when several files are checked).
+if(DEFINED REMOVE_FIRST)
+  file(REMOVE_RECURSE "${REMOVE_FIRST}")
+endif()
 execute_process(COMMAND "${PROGRAM}" ${ARGS} RESULT_VARIABLE status OUTPUT_VARIABLE out
                 ERROR_VARIABLE err)
 message("${out}${err}")
@@ -9,4 +15,17 @@ if(NOT "${status}" STREQUAL "${EXPECT_EXIT}")
 endif()
 if(NOT "${out}${err}" MATCHES "${EXPECT_OUTPUT}")
   message(FATAL_ERROR "output does not match '${EXPECT_OUTPUT}'")
+endif()
+if(DEFINED EXPECT_FILE)
+  string(REPLACE "|" ";" files "${EXPECT_FILE}")
+  string(REPLACE "|" ";" patterns "${EXPECT_FILE_CONTENT}")
+  foreach(file pattern IN ZIP_LISTS files patterns)
+    if(NOT EXISTS "${file}")
+      message(FATAL_ERROR "${file} was not written")
+    endif()
+    file(READ "${file}" contents)
+    if(NOT contents MATCHES "${pattern}")
+      message(FATAL_ERROR "${file} does not match '${pattern}'")
+    endif()
+  endforeach()
 endif()

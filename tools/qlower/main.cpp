@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "demo_command.hpp"
 #include "partition_command.hpp"
 #include "qlower/core/error.hpp"
 #include "qlower/graph/io/json.hpp"
@@ -93,6 +94,7 @@ int run_info(const info_options& options) {
       report["field"] = failure.location().field;
       if (!options.as_json)
         std::cout << file << "\n  valid: no (" << failure.what() << ")\n";
+      std::cerr << "qlower info: " << failure.what() << '\n';
     }
     reports.push_back(std::move(report));
   }
@@ -164,6 +166,20 @@ int run_lint(const lint_options& options) {
 
 }  // namespace
 
+/// --progress / --quiet: stage lines on stderr, by default only for inputs
+/// large enough to take about a second.
+void add_progress_flags(CLI::App* command, qlower::tool::progress_mode& mode) {
+  auto* always = command->add_flag_callback(
+      "--progress", [&mode] { mode = qlower::tool::progress_mode::always; },
+      "Report each stage with its time on stderr (by default only for graphs of 100,000 nodes "
+      "or 16 MiB and more)");
+  command
+      ->add_flag_callback(
+          "--quiet", [&mode] { mode = qlower::tool::progress_mode::never; },
+          "Never report progress")
+      ->excludes(always);
+}
+
 int main(int argc, char** argv) {
   CLI::App app{
       "qlower: reports what a compiler lowering a quantized model to an accelerator "
@@ -223,6 +239,14 @@ int main(int argc, char** argv) {
                               "[{id, nodes}], host_nodes [{id, op, reason, message}]; with "
                               "--target vulkan also layouts {removed_as_redundant, "
                               "num_transitions, values, delegate_inputs, transitions}");
+  partition_command->add_option("--dot", partition.dot_file,
+                                "Also write the partitioned graph as Graphviz DOT to FILE: a "
+                                "cluster and colour per delegate, host nodes outlined in red "
+                                "with their reason, layout transitions as nodes of their own");
+  partition_command->add_option(
+      "--svg", partition.svg_file,
+      "Also render that picture to FILE as SVG with Graphviz's `dot` (must be on PATH)");
+  add_progress_flags(partition_command, partition.progress);
   partition_command->add_flag(
       "--as-delegate", partition.as_delegate,
       "--target vulkan: the graph is one delegate's program after FuseQuantizedOps (as "
@@ -231,6 +255,26 @@ int main(int argc, char** argv) {
       "--no-layout-agnostic", partition.no_layout_agnostic,
       "--target vulkan: treat no op as layout-agnostic, as ExecuTorch did before PR 19395 (view, "
       "clone, alias accept float layouts only): how to see what the trait saves");
+
+  qlower::tool::demo_options demo;
+  CLI::App* demo_command = app.add_subcommand(
+      "demo",
+      "Run the bundled seed examples (scenarios.md) through the whole pipeline twice, with the "
+      "seed's rule removed and with qlower's rules, print one table of delegates, host ops and "
+      "layout transitions, and write a picture of every graph. Exits 1 if a scenario does not "
+      "reproduce its seed's figures.");
+  demo_command
+      ->add_option("--examples", demo.examples_dir,
+                   "The examples directory (with graphs/ and rules/); by default the installed "
+                   "share/qlower/examples, else the source tree's")
+      ->check(CLI::ExistingDirectory);
+  demo_command
+      ->add_option("--out", demo.out_dir,
+                   "Where to write the pictures: GRAPH.without_rule.svg and GRAPH.qlower.svg "
+                   "(DOT text when Graphviz's dot is not on PATH)")
+      ->capture_default_str();
+  demo_command->add_flag_callback(
+      "--no-pictures", [&demo] { demo.pictures = false; }, "Print the table only");
 
   try {
     app.parse(argc, argv);
@@ -245,6 +289,8 @@ int main(int argc, char** argv) {
       return run_lint(lint);
     if (partition_command->parsed())
       return qlower::tool::run_partition(partition);
+    if (demo_command->parsed())
+      return qlower::tool::run_demo(demo, argv[0]);
   } catch (const std::exception& failure) {
     // Only a bug lands here: every bad input is a qlower::error handled above.
     std::cerr << "qlower: internal error: " << failure.what() << '\n';

@@ -4,15 +4,18 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
+#include "dot.hpp"
 #include "qlower/core/error.hpp"
 #include "qlower/graph/io/json.hpp"
 #include "qlower/passes/annotate.hpp"
@@ -33,22 +36,6 @@ namespace {
 
 using nlohmann::json;
 
-/// The Vulkan layout pass over the delegates: their graph after
-/// remove_redundant, and the representation of every value and transition.
-struct vulkan_layouts {
-  graph::plain_graph delegates;             ///< the graph with redundant copies removed
-  std::vector<std::uint32_t> partition_of;  ///< per node of `delegates`
-  std::vector<std::string> removed;         ///< ids of the removed copies and dead nodes
-  passes::layout_plan plan;
-};
-
-struct partition_result {
-  graph::plain_graph lowered;
-  passes::partition_plan plan;
-  std::string how;  ///< what ran, for the report's first line
-  std::optional<vulkan_layouts> layouts;
-};
-
 /// remove_redundant on the delegated nodes, then tag_layouts per delegate.
 template <class Target>
 vulkan_layouts tag_delegates(const graph::plain_graph& g, const passes::partition_plan& plan) {
@@ -68,10 +55,8 @@ vulkan_layouts tag_delegates(const graph::plain_graph& g, const passes::partitio
 }
 
 template <class Target>
-partition_result partition_for_vulkan(const partition_options& options) {
-  if (!options.rules_file.empty() || !options.allow_file.empty())
-    throw config_error("--rules and --allow apply to the Ethos-U targets, not to vulkan");
-  graph::plain_graph input = graph::io::read_json_file(options.file);
+partition_result partition_for_vulkan(const partition_options& options, graph::plain_graph input,
+                                      const progress& report) {
   passes::partition_plan plan;
   std::string how;
   if (options.as_delegate) {
@@ -83,6 +68,7 @@ partition_result partition_for_vulkan(const partition_options& options) {
     });
     how = "vulkan, the whole graph as one delegate";
   } else {
+    report.stage("partitioning with the Vulkan node checks");
     plan = passes::partition(input, [](const graph::plain_graph& g, graph::node_index n) {
       return Target::check(g, n);
     });
@@ -90,31 +76,61 @@ partition_result partition_for_vulkan(const partition_options& options) {
   }
   if (options.no_layout_agnostic)
     how += ", no op layout-agnostic (ExecuTorch before PR 19395)";
+  report.stage("remove_redundant and tag_layouts on the delegates");
   vulkan_layouts layouts = tag_delegates<Target>(input, plan);
   return {std::move(input), std::move(plan), std::move(how), std::move(layouts)};
 }
 
-partition_result partition_graph(const partition_options& options) {
+graph::plain_graph read_graph(const std::string& file, progress& report) {
+  std::error_code ignored;
+  const std::uintmax_t bytes = std::filesystem::file_size(file, ignored);
+  if (!ignored)
+    report.file_size(bytes);
+  report.stage("reading " + file);
+  graph::plain_graph g = graph::io::read_json_file(file);
+  report.node_count(g.node_count());
+  return g;
+}
+
+}  // namespace
+
+partition_result partition_graph(const partition_options& options, progress& report) {
   if (options.target == "vulkan") {
+    if (!options.rules_file.empty() || !options.allow_file.empty())
+      throw config_error("--rules and --allow apply to the Ethos-U targets, not to vulkan");
+    graph::plain_graph input = read_graph(options.file, report);
     return options.no_layout_agnostic
-               ? partition_for_vulkan<targets::vulkan_without_layout_agnostic>(options)
-               : partition_for_vulkan<targets::vulkan>(options);
+               ? partition_for_vulkan<targets::vulkan_without_layout_agnostic>(
+                     options, std::move(input), report)
+               : partition_for_vulkan<targets::vulkan>(options, std::move(input), report);
   }
   if (options.as_delegate || options.no_layout_agnostic)
     throw config_error("--as-delegate and --no-layout-agnostic apply to --target vulkan only");
-  const graph::plain_graph input = graph::io::read_json_file(options.file);
-  if (!options.allow_file.empty()) {
-    const targets::allow_list allowed = targets::read_allow_list_file(options.allow_file);
-    passes::partition_plan plan = passes::partition(input, allowed);
+  std::optional<targets::allow_list> allowed;
+  std::optional<traits::rule_set> rules;
+  // the small files first: a typo in a rule file should not wait for a large graph
+  if (!options.allow_file.empty())
+    allowed = targets::read_allow_list_file(options.allow_file);
+  else if (!options.rules_file.empty())
+    rules = traits::read_rules_file(options.rules_file);
+  const graph::plain_graph input = read_graph(options.file, report);
+  if (allowed) {
+    report.stage("partitioning against the allow list");
+    passes::partition_plan plan = passes::partition(input, *allowed);
     return {input, std::move(plan), "the allow list " + options.allow_file + ", no quantization",
             std::nullopt};
   }
-  const traits::rule_set rules =
-      options.rules_file.empty() ? traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>()
-                                 : traits::read_rules_file(options.rules_file);
+  if (!rules)
+    rules = traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>();
+  report.stage("annotating " + std::to_string(input.node_count()) + " nodes");
   const passes::annotation_plan annotation =
-      passes::annotate_with(input, rules.rules, rules.config);
-  graph::plain_graph lowered = passes::decompose(passes::convert(input, annotation));
+      passes::annotate_with(input, rules->rules, rules->config);
+  report.stage("inserting quantize/dequantize nodes");
+  graph::plain_graph converted = passes::convert(input, annotation);
+  report.stage("decomposing");
+  graph::plain_graph lowered = passes::decompose(converted);
+  report.stage("partitioning " + std::to_string(lowered.node_count()) + " nodes for " +
+               options.target);
   passes::partition_plan plan = options.target == "ethos-u85"
                                     ? passes::partition_arm<targets::ethos_u85>(lowered)
                                     : passes::partition_arm<targets::ethos_u55>(lowered);
@@ -123,6 +139,8 @@ partition_result partition_graph(const partition_options& options) {
   return {std::move(lowered), std::move(plan), options.target + ", quantized by " + quantizer,
           std::nullopt};
 }
+
+namespace {
 
 bool is_input_or_constant(const passes::partition_plan& plan, graph::node_index n) {
   const targets::rejection* why = plan.reason(n);
@@ -215,32 +233,55 @@ void print_layouts(const vulkan_layouts& layouts) {
 
 }  // namespace
 
+delegation_counts count_delegation(const partition_result& result) {
+  delegation_counts counts;
+  counts.delegates = result.plan.partition_count();
+  counts.delegated_nodes = result.plan.delegated_count();
+  for (graph::node_index n = 0; n < result.lowered.node_count(); ++n) {
+    if (is_input_or_constant(result.plan, n))
+      ++counts.inputs_and_constants;
+    else if (!result.plan.delegated(n))
+      ++counts.host_nodes;
+  }
+  if (result.layouts)
+    counts.transitions = result.layouts->plan.transitions.size();
+  return counts;
+}
+
 int run_partition(const partition_options& options) {
+  progress report_progress(options.progress, "qlower partition");
   partition_result result;
   try {
-    result = partition_graph(options);
+    result = partition_graph(options, report_progress);
+    if (!options.dot_file.empty() || !options.svg_file.empty()) {
+      report_progress.stage("drawing");
+      const std::string dot = to_dot(result);
+      if (!options.dot_file.empty())
+        write_text_file(options.dot_file, dot);
+      if (!options.svg_file.empty()) {
+        report_progress.stage("rendering " + options.svg_file + " with Graphviz");
+        render_svg(dot, options.svg_file);
+      }
+    }
   } catch (const qlower::error& failure) {
-    std::cout << "qlower partition: " << failure.what() << '\n';
+    std::cerr << "qlower partition: " << failure.what() << '\n';
     return 1;
   }
   const graph::plain_graph& g = result.lowered;
   const passes::partition_plan& plan = result.plan;
+  const delegation_counts totals = count_delegation(result);
+  const std::size_t host_count = totals.host_nodes;
+  const std::size_t inputs_and_constants = totals.inputs_and_constants;
 
   std::map<std::string, op_counts, std::less<>> per_op;
-  std::size_t host_count = 0;
-  std::size_t inputs_and_constants = 0;
   for (graph::node_index n = 0; n < g.node_count(); ++n) {
-    if (is_input_or_constant(plan, n)) {
-      ++inputs_and_constants;
+    if (is_input_or_constant(plan, n))
       continue;
-    }
     op_counts& counts = per_op[g[n].op];
-    if (plan.delegated(n)) {
+    if (plan.delegated(n))
       ++counts.delegated;
-    } else {
+    else
       ++counts.host;
-      ++host_count;
-    }
   }
 
   if (options.as_json) {
