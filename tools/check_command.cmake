@@ -4,6 +4,7 @@
 # REMOVE_FIRST is deleted before the run, and EXPECT_FILE must exist
 # afterwards with contents matching EXPECT_FILE_CONTENT (file;regex pairs
 # separated by '|' when several files are checked).
+# SAME_FILES is described below.
 if(DEFINED REMOVE_FIRST)
   file(REMOVE_RECURSE "${REMOVE_FIRST}")
 endif()
@@ -28,4 +29,16 @@ if(DEFINED EXPECT_FILE)
       message(FATAL_ERROR "${file} does not match '${pattern}'")
     endif()
   endforeach()
+endif()
+# SAME_FILES: "written|expected": the file the command wrote must equal, byte
+# for byte, one computed independently (the quantize vectors).
+if(DEFINED SAME_FILES)
+  string(REPLACE "|" ";" pair "${SAME_FILES}")
+  list(GET pair 0 written)
+  list(GET pair 1 expected)
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${written}" "${expected}"
+                  RESULT_VARIABLE different)
+  if(different)
+    message(FATAL_ERROR "${written} differs from ${expected}")
+  endif()
 endif()

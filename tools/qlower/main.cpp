@@ -19,6 +19,7 @@
 #include "qlower/graph/summary.hpp"
 #include "qlower/traits/lint.hpp"
 #include "qlower/traits/rule_file.hpp"
+#include "quantize_command.hpp"
 
 namespace {
 
@@ -276,6 +277,54 @@ int main(int argc, char** argv) {
   demo_command->add_flag_callback(
       "--no-pictures", [&demo] { demo.pictures = false; }, "Print the table only");
 
+  qlower::tool::quantize_options quantize;
+  CLI::App* quantize_command = app.add_subcommand(
+      "quantize",
+      "Quantize a float32 (or float64) .npy tensor with given qparams, dequantize an integer one "
+      "(--dequantize), or choose qparams for it (--choose), writing .npy: qlower's affine "
+      "kernels, to check against another framework's numbers. The scale's shape is the "
+      "granularity: a number or 0-d array per tensor, an array of the input's rank its block "
+      "layout ([C, 1] per output channel, [C, N/32] groups of 32), a 1-D array per axis with "
+      "--axis. Quantized values are stored unpacked, int4/int2 in int8 and uint4/uint2 in uint8.");
+  quantize_command->add_option("INPUT.npy", quantize.input, "The tensor")->required();
+  quantize_command->add_option("-o,--output", quantize.output, "The .npy file to write");
+  quantize_command->add_option("--dtype", quantize.dtype,
+                               "int8 (default), uint8, int16, uint16, int32, int4, uint4, int2, "
+                               "uint2; --dequantize reads it from the input by default");
+  quantize_command->add_option("--scale", quantize.scale, "A number or a .npy file (float32)");
+  quantize_command->add_option("--zero-point", quantize.zero_point,
+                               "A number or a .npy file of any integer dtype, shaped as the "
+                               "scale; none by default (torchao's NONE domain: zero maps to 0)");
+  quantize_command->add_option("--qmin", quantize.qmin,
+                               "The smallest code (the dtype's by default)");
+  quantize_command->add_option("--qmax", quantize.qmax,
+                               "The largest code (the dtype's by default)");
+  quantize_command->add_option("--axis", quantize.axis,
+                               "Lay a 1-D scale (and zero point) along this axis of the input, as "
+                               "ONNX's per-axis form; negative counts from the end");
+  quantize_command
+      ->add_option("--arithmetic", quantize.arithmetic,
+                   "torchao: x * (1 / scale) in float32, as quantize_affine; onnx: x / scale, as "
+                   "QuantizeLinear")
+      ->check(CLI::IsMember({"torchao", "onnx"}))
+      ->capture_default_str();
+  quantize_command->add_flag("--dequantize", quantize.dequantize,
+                             "INPUT holds codes: write float32 (code - zero point) * scale");
+  quantize_command
+      ->add_option("--choose", quantize.choose,
+                   "Choose the scale and zero point per block, as torchao's "
+                   "choose_qparams_affine: symmetric, symmetric_no_clipping_err or asymmetric")
+      ->check(CLI::IsMember({"symmetric", "symmetric_no_clipping_err", "asymmetric"}));
+  quantize_command
+      ->add_option("--block-size", quantize.block_size,
+                   "--choose: the block one scale covers, one size per dimension "
+                   "(e.g. 1,32); the whole tensor by default")
+      ->delimiter(',');
+  quantize_command->add_option("--scale-out", quantize.scale_out,
+                               "--choose: write the chosen scale to this .npy");
+  quantize_command->add_option("--zero-point-out", quantize.zero_point_out,
+                               "--choose: write the chosen zero point to this .npy");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& failure) {
@@ -289,6 +338,8 @@ int main(int argc, char** argv) {
       return run_lint(lint);
     if (partition_command->parsed())
       return qlower::tool::run_partition(partition);
+    if (quantize_command->parsed())
+      return qlower::tool::run_quantize(quantize);
     if (demo_command->parsed())
       return qlower::tool::run_demo(demo, argv[0]);
   } catch (const std::exception& failure) {
