@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "demo_command.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <optional>
+#include <random>
+#include <span>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -15,6 +20,11 @@
 #include "dot.hpp"
 #include "partition_command.hpp"
 #include "qlower/core/error.hpp"
+#include "qlower/core/shape.hpp"
+#include "qlower/quant/fuse_multiplier.hpp"
+#include "qlower/quant/kernels/dequantize.hpp"
+#include "qlower/quant/kernels/quantize.hpp"
+#include "qlower/quant/qparams.hpp"
 
 namespace qlower::tool {
 namespace {
@@ -108,6 +118,101 @@ std::string cell(std::size_t value) {
   return std::to_string(value);
 }
 
+/// Seed 002 on scenarios.md's linear: per-channel int8 weights [K, N] with a
+/// [K, 1] scale, then a constant [K] factor m. qlower folds m into the scale
+/// channel by channel; the pass before the fix multiplied the [K, 1] scale by
+/// |m| with NumPy broadcasting, which gives [K, K].
+struct scale_fusion_figures {
+  qlower::shape fused_scale;
+  qlower::shape naive_scale;
+  double fused_error_steps = 0;  ///< the largest |fused - unfused| output, in int8 output steps
+  double naive_error_steps = 0;
+};
+
+scale_fusion_figures scale_fusion(std::int64_t k_count, std::int64_t n_count) {
+  const auto k = static_cast<std::size_t>(k_count);
+  const auto n = static_cast<std::size_t>(n_count);
+  std::mt19937 rng(2002);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  std::vector<float> weight(k * n), scale(k), bias(k), factor(k);
+  std::vector<std::int32_t> zero_point(k);
+  for (std::size_t c = 0; c < k; ++c) {
+    // channel ranges differ, as trained weights' do; asymmetric so zero points are not 0
+    const float low = -(0.05f + 2.0f * unit(rng));
+    const float high = 0.05f + 2.0f * unit(rng);
+    scale[c] = (high - low) / 255.0f;
+    zero_point[c] = static_cast<std::int32_t>(
+        std::clamp(-128.0f - std::nearbyint(low / scale[c]), -128.0f, 127.0f));
+    for (std::size_t j = 0; j < n; ++j)
+      weight[c * n + j] = low + (high - low) * unit(rng);
+    bias[c] = 2.0f * unit(rng) - 1.0f;
+    factor[c] = c % 7 == 0 ? 0.0f : 6.0f * unit(rng) - 3.0f;  // negatives and zeros too
+  }
+  const qlower::shape weight_shape{k_count, n_count};
+  const quant::affine_qparams qparams(qlower::shape{k_count, 1}, scale, zero_point,
+                                      quant::quant_dtype::int8);
+  std::vector<std::int8_t> q(weight.size());
+  quant::quantize_affine(std::span<const float>(weight), weight_shape, qparams,
+                         std::span<std::int8_t>(q));
+  const quant::fused_weight<std::int8_t> fused = quant::fuse_multiplier(
+      std::span<const std::int8_t>(q), weight_shape, qparams,
+      std::optional<std::span<const float>>(bias), std::span<const float>(factor));
+
+  // The broadcast before the fix: scale[i] * |m[j]| (1 for a zero factor) over [K, K].
+  std::vector<float> naive_scale(k * k);
+  std::vector<std::int32_t> naive_zero_point(k * k);
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t j = 0; j < k; ++j) {
+      naive_scale[i * k + j] = factor[j] == 0.0f ? 1.0f : scale[i] * std::fabs(factor[j]);
+      naive_zero_point[i * k + j] = fused.qparams.zero_point()[i];
+    }
+  }
+  const quant::affine_qparams naive(qlower::shape{k_count, k_count}, naive_scale, naive_zero_point,
+                                    quant::quant_dtype::int8);
+
+  auto outputs = [&](const quant::affine_qparams& p, std::span<const std::int8_t> codes,
+                     const std::vector<float>& b, const std::vector<float>& x) {
+    std::vector<float> w(codes.size());
+    quant::dequantize_affine(codes, weight_shape, p, std::span<float>(w));
+    std::vector<double> y(k);
+    for (std::size_t c = 0; c < k; ++c) {
+      double sum = b[c];
+      for (std::size_t j = 0; j < n; ++j)
+        sum += static_cast<double>(w[c * n + j]) * x[j];
+      y[c] = sum;
+    }
+    return y;
+  };
+  scale_fusion_figures figures{fused.qparams.scale_shape(), naive.scale_shape(), 0, 0};
+  for (int sample = 0; sample < 16; ++sample) {
+    std::vector<float> x(n);
+    for (float& value : x)
+      value = 8.0f * unit(rng) - 4.0f;
+    std::vector<double> expected = outputs(qparams, q, bias, x);
+    double largest = 0;
+    for (std::size_t c = 0; c < k; ++c) {
+      expected[c] *= factor[c];
+      largest = std::max(largest, std::fabs(expected[c]));
+    }
+    const double step = std::max(largest / 127.5, 0x1p-23);  // a symmetric int8 output
+    const std::vector<double> with_fusion = outputs(fused.qparams, fused.weight, *fused.bias, x);
+    const std::vector<double> with_naive = outputs(naive, fused.weight, *fused.bias, x);
+    for (std::size_t c = 0; c < k; ++c) {
+      figures.fused_error_steps =
+          std::max(figures.fused_error_steps, std::fabs(with_fusion[c] - expected[c]) / step);
+      figures.naive_error_steps =
+          std::max(figures.naive_error_steps, std::fabs(with_naive[c] - expected[c]) / step);
+    }
+  }
+  return figures;
+}
+
+std::string steps_text(double steps) {
+  std::ostringstream text;
+  text << std::setprecision(steps < 10 ? 2 : 4) << steps;
+  return text.str();
+}
+
 }  // namespace
 
 int run_demo(const demo_options& options, const std::string& program_path) {
@@ -137,11 +242,31 @@ int run_demo(const demo_options& options, const std::string& program_path) {
                "pipeline:\nwith the seed's rule removed, and with qlower's rules.\n\n";
   std::cout << std::left << std::setw(40) << "scenario" << std::setw(11) << "target"
             << std::setw(26) << "rule removed" << std::setw(30) << "removed: del / host / trans"
-            << std::setw(29) << "qlower: del / host / trans"
+            << std::setw(31) << "qlower: del / host / trans"
             << "seed reported   reproduced\n";
   bool all_reproduced = true;
   std::vector<std::string> pictures;
+  // Seed 002 is a kernel result, not a graph: the fused scale's shape and the error.
+  auto print_scale_fusion_row = [&] {
+    // Seed 002 is a kernel result, not a graph: the fused scale's shape and the error.
+    const scale_fusion_figures fusion = scale_fusion(64, 128);
+    const bool reproduced = fusion.naive_scale == qlower::shape{64, 64} &&
+                            fusion.fused_scale == qlower::shape{64, 1} &&
+                            fusion.fused_error_steps <= 1.0 && fusion.naive_error_steps > 1.0;
+    all_reproduced = all_reproduced && reproduced;
+    std::cout << std::left << std::setw(40) << "002 scale shape is the block layout"
+              << std::setw(11) << "kernels" << std::setw(26) << "per-channel factor fold"
+              << std::setw(30)
+              << ("scale " + fusion.naive_scale.to_string() + ", " +
+                  steps_text(fusion.naive_error_steps) + " steps")
+              << std::setw(31)
+              << ("scale " + fusion.fused_scale.to_string() + ", " +
+                  steps_text(fusion.fused_error_steps) + " steps")
+              << std::setw(16) << "[K,K] -> [K,1]" << (reproduced ? "yes" : "NO") << '\n';
+  };
   for (const scenario& s : seed_scenarios()) {
+    if (s.name.starts_with("003"))
+      print_scale_fusion_row();  // in the order of the seeds
     partition_options base;
     base.file = (*examples / "graphs" / s.graph).string();
     base.target = s.target;
@@ -178,14 +303,13 @@ int run_demo(const demo_options& options, const std::string& program_path) {
     const std::string seed = cell(s.seed_figure_without) + " -> " + cell(s.seed_figure_with) +
                              (s.count_transitions ? " trans." : " del.");
     std::cout << std::left << std::setw(40) << s.name << std::setw(11) << s.target << std::setw(26)
-              << s.rule_removed << std::setw(30) << triple(before.counts) << std::setw(26)
+              << s.rule_removed << std::setw(30) << triple(before.counts) << std::setw(31)
               << triple(after.counts) << std::setw(16) << seed << (reproduced ? "yes" : "NO")
               << '\n';
   }
   std::cout << "\ndel = delegated subgraphs, host = op nodes left on the host (quantize/dequantize "
-               "included), trans = layout-transition clones.\nSeed 002 (the scale shape encodes "
-               "the block layout) is a kernel result, not a graph: see the README, "
-               "\"Scale fusion\".\n";
+               "included), trans = layout-transition clones;\nsteps = the largest error of the "
+               "fused linear (K=64, N=128) against the unfused pair, in int8 output steps.\n";
   if (options.pictures) {
     std::cout << '\n'
               << (have_graphviz ? "Pictures (SVG):"

@@ -172,8 +172,8 @@ int run_lint(const lint_options& options) {
 void add_progress_flags(CLI::App* command, qlower::tool::progress_mode& mode) {
   auto* always = command->add_flag_callback(
       "--progress", [&mode] { mode = qlower::tool::progress_mode::always; },
-      "Report each stage with its time on stderr (by default only for graphs of 100,000 nodes "
-      "or 16 MiB and more)");
+      "Report each stage with its time on stderr (by default only for graphs of 50,000 nodes "
+      "or 8 MiB and more)");
   command
       ->add_flag_callback(
           "--quiet", [&mode] { mode = qlower::tool::progress_mode::never; },
