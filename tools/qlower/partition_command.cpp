@@ -285,7 +285,9 @@ int run_partition(const partition_options& options) {
   }
 
   if (options.as_json) {
-    json report = {{"file", options.file},
+    json report = {{"format", "qlower-partition"},
+                   {"version", 1},
+                   {"file", options.file},
                    {"graph", g.name()},
                    {"partitioned_for", result.how},
                    {"num_delegates", plan.partition_count()},
