@@ -39,7 +39,7 @@ TEST_CASE("an element count past int64 is an error, not a wrap", "[core][shape]"
   CHECK(shape({std::numeric_limits<std::int64_t>::max(), 0}).element_count() == 0);
 }
 
-TEST_CASE("checked_mul agrees with 128-bit arithmetic", "[core][shape]") {
+TEST_CASE("checked_mul agrees with 128-bit arithmetic", "[core][shape][property]") {
   rc::prop("checked_mul is exact or empty", [](std::int64_t a, std::int64_t b) {
     const wide_int wide = static_cast<wide_int>(a) * b;
     const bool fits = wide >= std::numeric_limits<std::int64_t>::min() &&
