@@ -260,6 +260,13 @@ int run_partition(const partition_options& options) {
         write_text_file(options.dot_file, dot);
       if (!options.svg_file.empty()) {
         report_progress.stage("rendering " + options.svg_file + " with Graphviz");
+        // Graphviz's layout grows faster than linearly: say why a large graph takes long.
+        constexpr std::size_t graphviz_comfortable_nodes = 5000;
+        if (result.lowered.node_count() > graphviz_comfortable_nodes) {
+          std::cerr << "qlower partition: warning: Graphviz may take minutes to lay out "
+                    << result.lowered.node_count()
+                    << " nodes; --dot FILE writes the text at once\n";
+        }
         render_svg(dot, options.svg_file);
       }
     }
