@@ -102,6 +102,17 @@ TEST_CASE("qparams: qmin > qmax and a range outside the dtype are errors naming 
       affine_qparams(1.0f, std::nullopt, quant_dtype::int32, std::nullopt, 2147483648LL),
       qparams_error,
       message_contains("qmax 2147483648 is outside int32's range [-2147483648, 2147483647]"));
+  // Beyond 2^24 the kernels' float32 clamp needs a float inside the range (found by fuzzing:
+  // [2147483647, 2147483647] quantized to 2147483520, outside it).
+  REQUIRE_THROWS_MATCHES(
+      affine_qparams(1.0f, std::nullopt, quant_dtype::int32, 2147483647, 2147483647), qparams_error,
+      message_contains("[qmin, qmax] = [2147483647, 2147483647] holds no integer that float32 "
+                       "represents"));
+  REQUIRE_THROWS_MATCHES(
+      affine_qparams(1.0f, std::nullopt, quant_dtype::int32, (1 << 30) + 1, (1 << 30) + 1),
+      qparams_error, message_contains("holds no integer that float32 represents"));
+  CHECK_NOTHROW(affine_qparams(1.0f, std::nullopt, quant_dtype::int32, 1 << 30, (1 << 30) + 1));
+  CHECK_NOTHROW(affine_qparams(1.0f, std::nullopt, quant_dtype::int32, 2147483520, 2147483647));
   // A one-value range is a range.
   const affine_qparams single(1.0f, 3, quant_dtype::uint8, 3, 3);
   CHECK(single.qmin() == 3);

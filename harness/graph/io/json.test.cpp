@@ -118,6 +118,9 @@ TEST_CASE("each error class of graph-format.md names the node and field", "[grap
     require_error("{\"format\": ", {graph_errc::malformed_json, "", "", "byte"});
     require_error("[1, 2]", {graph_errc::malformed_json, "", "", "an array of 2"});
     require_error("\"\xff\"", {graph_errc::malformed_json, "", "", "byte"});
+    // a number beyond double's range is nlohmann's out_of_range, not a parse_error (fuzzing)
+    require_error(R"({"format": "qlower-graph", "version": 1, "nodes": [], "x-big": 1e400})",
+                  {graph_errc::malformed_json, "", "", "number overflow parsing '1e400'"});
   }
   SECTION("wrong format or version") {
     require_error(R"({"format": "onnx", "version": 1, "nodes": [], "outputs": []})",

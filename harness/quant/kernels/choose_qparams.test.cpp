@@ -145,4 +145,20 @@ TEST_CASE("choose_qparams_affine: an all-zero block gets scale eps; special inpu
                             quant_dtype::int8,
                             choose_qparams_options{std::nullopt, std::nullopt, -1.0f}),
       Contains("eps = -1"));
+  // A one-code range has no scale: torchao divides 0 by 0 there, and casting the NaN
+  // zero point to an integer was undefined behaviour (found by fuzzing).
+  const std::vector<float> flat(64, 0.0f);
+  for (const mapping_type mapping : {mapping_type::asymmetric, mapping_type::symmetric,
+                                     mapping_type::symmetric_no_clipping_err}) {
+    REQUIRE_QPARAMS_ERROR(
+        choose_qparams_affine(std::span<const float>(flat), qlower::shape{64},
+                              std::span<const std::int64_t>(block), mapping, quant_dtype::uint16,
+                              choose_qparams_options{65535, 65535, std::nullopt}),
+        Contains("[qmin, qmax] = [65535, 65535] holds one code"));
+  }
+  REQUIRE_QPARAMS_ERROR(
+      choose_qparams_affine(std::span<const float>(input), qlower::shape{64},
+                            std::span<const std::int64_t>(block),
+                            mapping_type::symmetric_no_clipping_err, quant_dtype::uint8),
+      Contains("needs qmin < 0 < qmax; got [0, 255]"));
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -99,6 +100,18 @@ class affine_qparams {
     if (low > high)
       throw qparams_error("qmin " + std::to_string(low) + " is greater than qmax " +
                           std::to_string(high));
+    {
+      // The kernels clamp in float32. Beyond 2^24 not every integer is a float,
+      // and a narrow int32 range can hold none ([2147483647, 2147483647]):
+      // no clamp keeps a code inside it then.
+      float smallest = static_cast<float>(low);
+      if (static_cast<double>(smallest) < static_cast<double>(low))
+        smallest = std::nextafter(smallest, std::numeric_limits<float>::infinity());
+      if (static_cast<double>(smallest) > static_cast<double>(high))
+        throw qparams_error("[qmin, qmax] = [" + std::to_string(low) + ", " + std::to_string(high) +
+                            "] holds no integer that float32 represents; the kernels compute in "
+                            "float32, so no code could land inside it");
+    }
     qmin_ = static_cast<std::int32_t>(low);
     qmax_ = static_cast<std::int32_t>(high);
 

@@ -62,6 +62,13 @@ inline rule_set read_rules(std::string_view text, const std::string& source = "<
   } catch (const json::parse_error& failure) {
     throw config_error("not valid JSON at byte " + std::to_string(failure.byte),
                        error_location{source, "", ""});
+  } catch (const json::exception& failure) {
+    // a number beyond double's range ("1e400") is an out_of_range, not a parse_error
+    const std::string text = failure.what();  // "[json.exception.out_of_range.406] number ..."
+    const std::size_t end_of_id = text.find("] ");
+    throw config_error(
+        "not valid JSON: " + (end_of_id == std::string::npos ? text : text.substr(end_of_id + 2)),
+        error_location{source, "", ""});
   }
   if (!document.is_object())
     fail("", "a rule file is a JSON object");

@@ -78,6 +78,11 @@ class reader {
                         "not valid JSON at byte " + std::to_string(failure.byte) + ": " +
                             strip_nlohmann_prefix(failure.what()),
                         error_location{source_, "", ""});
+    } catch (const json::exception& failure) {
+      // a number beyond double's range ("1e400") is an out_of_range, not a parse_error
+      throw graph_error(graph_errc::malformed_json,
+                        "not valid JSON: " + strip_nlohmann_prefix(failure.what()),
+                        error_location{source_, "", ""});
     }
     if (!document.is_object()) {
       fail(graph_errc::malformed_json, "the document is " + describe(document) + ", not an object",

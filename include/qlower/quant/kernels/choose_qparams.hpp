@@ -137,6 +137,17 @@ affine_qparams choose_qparams_using(MinMax&& min_max, std::span<const float> inp
     throw qparams_error("[qmin, qmax] = [" + std::to_string(qmin) + ", " + std::to_string(qmax) +
                         "] is empty or outside " + std::string(to_string(type)) + "'s range [" +
                         std::to_string(row.min) + ", " + std::to_string(row.max) + "]");
+  // torchao divides by qmax - qmin (and symmetric_no_clipping_err by qmin and
+  // qmax): a zero divisor gives an infinite or NaN scale, and a NaN scale a NaN
+  // zero point whose conversion to an integer is undefined.
+  if (qmin == qmax)
+    throw qparams_error("[qmin, qmax] = [" + std::to_string(qmin) + ", " + std::to_string(qmax) +
+                        "] holds one code: there is no range to choose a scale for");
+  if (mapping == mapping_type::symmetric_no_clipping_err && !(qmin < 0 && qmax > 0))
+    throw qparams_error(
+        "symmetric_no_clipping_err divides by qmin and qmax, so it needs qmin < 0 "
+        "< qmax; got [" +
+        std::to_string(qmin) + ", " + std::to_string(qmax) + "]");
   const float eps = options.eps.value_or(std::numeric_limits<float>::min());
   if (!(eps > 0.0f) || std::isinf(eps))
     throw qparams_error("eps = " + std::to_string(eps) + " is not a positive finite number");
