@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "qlower/core/shape.hpp"
+#include "qlower/graph/io/json.hpp"
 #include "qlower/graph/plain_graph.hpp"
 #include "qlower/ops/op_table.hpp"
 #include "qlower/repset/named.hpp"
@@ -564,6 +565,20 @@ TEST_CASE("vulkan: graph inputs and constants are never the delegate's own nodes
   CHECK(mentions(add.message(1), "const"));
 }
 
+TEST_CASE("vulkan: a null element in a cat's tensor list is skipped, not read (fuzzing)",
+          "[targets][vulkan]") {
+  // The pipeline fuzzer's SEGV: the list filter read the shape of the null element.
+  const qlower::graph::plain_graph g = qlower::graph::io::read_json(R"({
+    "format": "qlower-graph", "version": 1,
+    "nodes": [
+      {"id": "x", "op": "input", "dtype": "float32", "shape": [2, 3]},
+      {"id": "joined", "op": "aten.cat.default", "inputs": ["x", null, "x"],
+       "attrs": {"dim": 0}, "dtype": "float32", "shape": [4, 3]}],
+    "outputs": ["joined"]})");
+  const std::optional<qlower::targets::rejection> verdict = qlower::targets::vulkan::check(g, 1);
+  CHECK_FALSE(verdict.has_value());  // the two real elements fit every layout of cat
+}
+
 TEST_CASE("vulkan: an op must be registered (check 5)", "[targets][vulkan]") {
   const one_op softmax("aten.softmax.int", {tensor(f32, {1, 8})}, {tensor(f32, {1, 8})},
                        {{"dim", -1}});
@@ -1103,8 +1118,7 @@ TEST_CASE("vulkan: the index.Tensor storage pick", "[targets][vulkan][repsets]")
 // The messages above name the op, the dtype, the rank and the batch. These
 // ask more: the width, the dims, the shapes or the node. vulkan.md does not
 // prescribe message text; rejection.hpp asks for "the limit and the value".
-TEST_CASE("vulkan: every rejection message names the offending value",
-          "[targets][vulkan]") {
+TEST_CASE("vulkan: every rejection message names the offending value", "[targets][vulkan]") {
   const one_op pool("aten.avg_pool2d.default", {tensor(f32, {1, 1, 1, 20000})},
                     {tensor(f32, {1, 1, 1, 20000})});
   CHECK(mentions(pool.message(), "20000"));

@@ -883,8 +883,10 @@ repset::op_repsets make_op_repsets(const G& g, graph::node_index n, const op_fea
   auto filter_arg = [&](std::size_t i, repset::repset set) {
     if (features.list_input) {
       repset::repset common = set;
-      for (const auto element : inputs)
-        common = common & repset::filter_invalid_reprs(g.output_dims(element, 0), common, limits);
+      for (const auto element : inputs) {
+        if (element != graph::no_node)  // a null list element has no shape to fit (fuzzing)
+          common = common & repset::filter_invalid_reprs(g.output_dims(element, 0), common, limits);
+      }
       return common;
     }
     // A getitem reads one element of its source: the element's shape is its own.
