@@ -375,14 +375,14 @@ class layout_tagger {
           continue;
         if (position < reading.size() && reading[position] != no_repr)
           continue;
-        require(n, value, wanted, partition, reading);
+        require(n, value, wanted, partition, begin, end, reading);
       }
     }
   }
 
-  /// set_arg_node_repr_or_transition.
+  /// set_arg_node_repr_or_transition, for the input positions [begin, end) of one argument.
   void require(graph::node_index user, graph::node_index value, repset::tensor_repr wanted,
-               std::uint32_t partition,
+               std::uint32_t partition, std::size_t begin, std::size_t end,
                std::array<std::uint32_t, repset::repset_list::capacity>& reading) {
     const std::optional<repset::tensor_repr> current = current_repr(value, partition);
     if (!current) {
@@ -405,9 +405,13 @@ class layout_tagger {
       plan_.transitions.push_back({value, partition, wanted, user});
       cache_.emplace(key, transition);
     }
-    // The clone replaces every use of the value by this op, as fx's replace_input_with does.
+    // The clone replaces the value in this argument only. ExecuTorch's
+    // replace_input_with replaces it in every argument of the op, so an op
+    // reading one value as two arguments with different layouts (a pointwise
+    // convolution of x by x) read one of them in the wrong layout: the
+    // pipeline fuzzer found it, and vulkan.md does not ask for it.
     const auto inputs = g_.inputs(user);
-    for (std::size_t position = 0; position < inputs.size(); ++position) {
+    for (std::size_t position = begin; position < end && position < inputs.size(); ++position) {
       if (inputs[position] != value)
         continue;
       plan_.uses.push_back({user, static_cast<std::uint32_t>(position), transition});
