@@ -33,6 +33,7 @@ endforeach()
 expect_type(ops OBJECT)
 expect_type(delegates ARRAY)
 expect_type(host_nodes ARRAY)
+expect_type(notes ARRAY)
 
 string(JSON delegates LENGTH "${report}" delegates)
 string(JSON num_delegates GET "${report}" num_delegates)

@@ -37,6 +37,7 @@ import os
 import sys
 
 FORMAT_NAME = "qlower-graph"
+TRACE_METHODS = ("auto", "export", "make_fx", "make_fx_functional")
 FORMAT_VERSION = 1
 
 # graph-format.md's dtype names, plus float64: qlower's reader accepts it
@@ -206,36 +207,6 @@ def op_name(target):
     return f"{namespace}.{name}.{schema.overload_name or 'default'}"
 
 
-# --- renames of spellings only old make_fx produces ------------------------
-
-def _contiguous_strides(sizes):
-    strides, step = [], 1
-    for size in reversed(sizes):
-        strides.insert(0, step)
-        step *= max(size, 1)
-    return strides
-
-
-def _rename_legacy_op(op, inputs, attrs):
-    """make_fx in torch < 2 records two ops that torch.export no longer emits
-    and qlower does not know; each becomes the op torch.export records for the
-    same call, when the call's arguments say the two mean the same. Otherwise
-    the op keeps its name: an unknown op is legal, only never delegated.
-    Returns (op, inputs, attrs)."""
-    if op == "aten._reshape_alias.default":
-        # A reshape of a contiguous tensor: a view with the same size.
-        if list(attrs.get("stride", [])) == _contiguous_strides(list(attrs.get("size", []))):
-            return "aten.view.default", inputs, {"size": attrs["size"]}
-    if op == "aten.native_batch_norm.default":
-        # Inference batch norm with running statistics: the op torch.export
-        # gives for it, which takes the same tensors without `training`.
-        if attrs.get("training") is False and len(inputs) == 5 and all(
-                item is not None for item in inputs[3:5]):
-            return ("aten._native_batch_norm_legit_no_training.default", inputs,
-                    {"momentum": attrs["momentum"], "eps": attrs["eps"]})
-    return op, inputs, attrs
-
-
 # --- the graph -------------------------------------------------------------
 
 class _Trace:
@@ -332,7 +303,20 @@ def _functional_call():
     return functional_call
 
 
-def _trace_with_make_fx(model, example_inputs):
+def _functionalize():
+    """functorch's functionalize (torch 1.13) or torch.func's (torch >= 2.0)."""
+    try:
+        from torch.func import functionalize  # torch >= 2.0
+    except ImportError:
+        try:
+            from functorch import functionalize  # torch 1.13
+        except ImportError:
+            raise ExportError("this torch has neither torch.func.functionalize nor "
+                              "functorch.functionalize; use --trace make_fx") from None
+    return functionalize
+
+
+def _trace_with_make_fx(model, example_inputs, functional=False):
     torch = _torch()
     from torch.fx.experimental.proxy_tensor import make_fx
     from torch.utils._pytree import tree_flatten
@@ -350,13 +334,17 @@ def _trace_with_make_fx(model, example_inputs):
         return call(model, state, tuple(flat[len(state_names):]))
 
     flat_args = state_tensors + list(example_inputs)
+    if functional:
+        # The edge dialect's spellings: views become their _copy forms and
+        # in-place ops their functional ones (relu_ -> relu, view -> view_copy).
+        forward = _functionalize()(forward, remove="mutations_and_views")
     graph_module = make_fx(forward)(*flat_args)
     # make_fx keeps what autograd's bookkeeping left behind (a detach whose
     # result nothing reads, an empty tensor for batch norm's saved state).
     graph_module.graph.eliminate_dead_code()
     graph_module.recompile()
 
-    trace = _Trace(graph_module, "make_fx")
+    trace = _Trace(graph_module, "make_fx_functional" if functional else "make_fx")
     placeholders = [node for node in graph_module.graph.nodes if node.op == "placeholder"]
     forward_names = _user_input_names(model, len(example_inputs))
     for position, node in enumerate(placeholders):
@@ -600,14 +588,11 @@ def _call_node(node, trace, ids, taken, value_of, input_ids, dropped):
         if item is not None and item not in ids:
             raise ExportError(f"node '{node.name}' ({traced_op}): input '{item.name}' is not "
                               "a tensor of the graph")
-    op, inputs, attrs = _rename_legacy_op(traced_op, inputs, attrs)
     ids[node] = _unique_id(node.name, taken)
-    entry = {"id": ids[node], "op": op, "inputs": input_ids(inputs)}
+    entry = {"id": ids[node], "op": traced_op, "inputs": input_ids(inputs)}
     if attrs:
         entry["attrs"] = attrs
     entry.update(_output_types(value, f"node '{node.name}' ({traced_op})"))
-    if op != traced_op:
-        entry["x-traced-op"] = traced_op
     return entry
 
 
@@ -615,8 +600,9 @@ def export_graph(model, example_inputs, with_data=False, *, name=None, trace="au
     """Traces `model` on `example_inputs` (a tuple of tensors) and returns the
     graph-format.md document as a dict.
 
-    trace: "auto" (torch.export where available, else make_fx), "export" or
-    "make_fx". with_data: give each const its values. The model is put in
+    trace: "auto" (torch.export where available, else make_fx), "export",
+    "make_fx" or "make_fx_functional" (make_fx of the functionalized model, as
+    the edge dialect spells ops: view_copy, permute_copy, relu). with_data: give each const its values. The model is put in
     eval mode. Raises ExportError for what the format cannot express."""
     torch = _torch()
     if not isinstance(model, torch.nn.Module):
@@ -626,8 +612,8 @@ def export_graph(model, example_inputs, with_data=False, *, name=None, trace="au
         if not isinstance(value, torch.Tensor):
             raise ExportError(f"example input {index} is {_type_of(value)}, "
                               "not a tensor")
-    if trace not in ("auto", "export", "make_fx"):
-        raise ExportError(f"trace {trace!r} is not one of auto, export, make_fx")
+    if trace not in TRACE_METHODS:
+        raise ExportError(f"trace {trace!r} is not one of {', '.join(TRACE_METHODS)}")
     if trace == "export" and not torch_export_available():
         raise ExportError(f"torch {torch.__version__} has no torch.export "
                           "(it needs torch >= 2.1); use --trace make_fx")
@@ -638,12 +624,15 @@ def export_graph(model, example_inputs, with_data=False, *, name=None, trace="au
         # make_fx runs the model on real tensors: no_grad spares it autograd's
         # bookkeeping. torch.export handles grad mode itself, as documented.
         with contextlib.nullcontext() if use_export else torch.no_grad():
-            traced = (_trace_with_export if use_export else _trace_with_make_fx)(
-                model, example_inputs)
+            if use_export:
+                traced = _trace_with_export(model, example_inputs)
+            else:
+                traced = _trace_with_make_fx(model, example_inputs,
+                                             functional=trace == "make_fx_functional")
     except ExportError:
         raise
     except Exception as failure:  # torch's tracing errors span many types
-        method = "torch.export" if use_export else "make_fx"
+        method = "torch.export" if use_export else trace.replace("auto", "make_fx")
         raise ExportError(f"{method} could not trace the model: "
                           f"{_describe_failure(failure)}") from failure
     return _graph_document(traced, name or type(model).__name__, with_data)
@@ -777,8 +766,10 @@ def build_parser():
                              "(default float32)")
     parser.add_argument("--with-data", action="store_true",
                         help="write each const's values (weights, buffers) as `data`")
-    parser.add_argument("--trace", choices=("auto", "export", "make_fx"), default="auto",
-                        help="auto: torch.export where available, else make_fx")
+    parser.add_argument("--trace", choices=TRACE_METHODS, default="auto",
+                        help="auto: torch.export where available, else make_fx; "
+                             "make_fx_functional: make_fx of the functionalized model "
+                             "(view_copy, permute_copy, no in-place ops)")
     parser.add_argument("--name", help="the graph's name (default: the model's class name)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="where to write the graph (default: standard output)")

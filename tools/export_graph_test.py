@@ -318,26 +318,33 @@ class ExportGraphTest(unittest.TestCase):
             self.assertNotIn("data", nodes[name])
         self.require_qlower_accepts(self.write(document, "small_with_data"))
 
-    def test_make_fx_spellings_become_known_ops(self):
+    def test_make_fx_spellings_are_kept_as_traced(self):
+        # qlower maps each spelling to its canonical op (ops/spellings), so the
+        # exporter writes what the tracer recorded and renames nothing.
         document = export_graph.export_graph(self.model("Norm"), (torch.randn(2, 4, 3, 3),),
                                              trace="make_fx")
         self.check_well_formed(document)
-        ops = {node["op"] for node in document["nodes"]}
-        self.assertFalse(ops & {"aten.native_batch_norm.default", "aten._reshape_alias.default"},
-                         ops)
         norm = [node for node in document["nodes"] if "norm" in node["op"]]
         self.assertEqual(len(norm), 1)
+        self.assertEqual(norm[0]["op"], "aten.native_batch_norm.default")
+        self.assertIs(norm[0]["attrs"]["training"], False)
         self.assertEqual(norm[0]["inputs"], ["x", "norm.weight", "norm.bias",
                                              "norm.running_mean", "norm.running_var"])
-        for node in document["nodes"]:
-            if "x-traced-op" in node:
-                # Renamed only to what the reader's attribute schema accepts.
-                self.assertIn(node["op"], {"aten.view.default",
-                                           "aten._native_batch_norm_legit_no_training.default"})
+        self.assertFalse(any("x-traced-op" in node for node in document["nodes"]))
         # The buffer nothing reads is left out, and said so.
         self.assertNotIn("norm.num_batches_tracked", {node["id"] for node in document["nodes"]})
         self.assertEqual(document["x-exporter"]["unused_consts"], ["norm.num_batches_tracked"])
         self.require_qlower_accepts(self.write(document, "norm_make_fx"))
+
+    def test_make_fx_functional_spells_the_edge_dialect(self):
+        document = export_graph.export_graph(self.model("Norm"), (torch.randn(2, 4, 3, 3),),
+                                             trace="make_fx_functional")
+        self.check_well_formed(document)
+        self.assertEqual(document["x-exporter"]["trace"], "make_fx_functional")
+        ops = {node["op"] for node in document["nodes"]}
+        self.assertIn("aten.permute_copy.default", ops)
+        self.assertNotIn("aten.permute.default", ops)
+        self.require_qlower_accepts(self.write(document, "norm_make_fx_functional"))
 
     # --- what the format cannot express ----------------------------------
 

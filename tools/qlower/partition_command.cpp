@@ -18,11 +18,8 @@
 #include "dot.hpp"
 #include "qlower/core/error.hpp"
 #include "qlower/graph/io/json.hpp"
-#include "qlower/passes/annotate.hpp"
-#include "qlower/passes/arm_post_process.hpp"
-#include "qlower/passes/convert.hpp"
-#include "qlower/passes/decompose.hpp"
 #include "qlower/passes/partition.hpp"
+#include "qlower/pipeline/lower.hpp"
 #include "qlower/passes/remove_redundant.hpp"
 #include "qlower/passes/tag_layouts.hpp"
 #include "qlower/targets/allow_list.hpp"
@@ -78,7 +75,7 @@ partition_result partition_for_vulkan(const partition_options& options, graph::p
     how += ", no op layout-agnostic (ExecuTorch before PR 19395)";
   report.stage("remove_redundant and tag_layouts on the delegates");
   vulkan_layouts layouts = tag_delegates<Target>(input, plan);
-  return {std::move(input), std::move(plan), std::move(how), std::move(layouts)};
+  return {std::move(input), std::move(plan), std::move(how), std::move(layouts), {}};
 }
 
 graph::plain_graph read_graph(const std::string& file, progress& report) {
@@ -118,26 +115,24 @@ partition_result partition_graph(const partition_options& options, progress& rep
     report.stage("partitioning against the allow list");
     passes::partition_plan plan = passes::partition(input, *allowed);
     return {input, std::move(plan), "the allow list " + options.allow_file + ", no quantization",
-            std::nullopt};
+            std::nullopt, {}};
   }
   if (!rules)
     rules = traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>();
-  report.stage("annotating " + std::to_string(input.node_count()) + " nodes");
-  const passes::annotation_plan annotation =
-      passes::annotate_with(input, rules->rules, rules->config);
-  report.stage("inserting quantize/dequantize nodes");
-  graph::plain_graph converted = passes::convert(input, annotation);
-  report.stage("decomposing");
-  graph::plain_graph lowered = passes::decompose(converted);
-  report.stage("partitioning " + std::to_string(lowered.node_count()) + " nodes for " +
-               options.target);
-  passes::partition_plan plan = options.target == "ethos-u85"
-                                    ? passes::partition_arm<targets::ethos_u85>(lowered)
-                                    : passes::partition_arm<targets::ethos_u55>(lowered);
-  const std::string quantizer = options.rules_file.empty() ? "the built-in arm_quantizer"
-                                                           : "the rules of " + options.rules_file;
-  return {std::move(lowered), std::move(plan), options.target + ", quantized by " + quantizer,
-          std::nullopt};
+  const pipeline::quantizer_rules quantizer{rules->rules, rules->config};
+  const pipeline::stage_observer on_stage = [&](std::string_view stage) {
+    report.stage(std::string(stage));
+  };
+  pipeline::lowering lowered =
+      options.target == "ethos-u85"
+          ? pipeline::lower_for<targets::ethos_u85>(input, quantizer, on_stage)
+          : pipeline::lower_for<targets::ethos_u55>(input, quantizer, on_stage);
+  const std::string quantizer_name = options.rules_file.empty()
+                                         ? "the built-in arm_quantizer"
+                                         : "the rules of " + options.rules_file;
+  return {std::move(lowered.graph), std::move(lowered.plan),
+          options.target + ", quantized by " + quantizer_name, std::nullopt,
+          std::move(lowered.notes)};
 }
 
 namespace {
@@ -324,6 +319,10 @@ int run_partition(const partition_options& options) {
                             {"message", why.message}});
     }
     report["host_nodes"] = std::move(host_nodes);
+    json notes = json::array();
+    for (const passes::pass_note& note : result.notes)
+      notes.push_back({{"stage", note.stage}, {"node", note.node}, {"message", note.message}});
+    report["notes"] = std::move(notes);
     if (result.layouts)
       report["layouts"] = layouts_json(*result.layouts);
     std::cout << report.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
@@ -360,6 +359,11 @@ int run_partition(const partition_options& options) {
       std::cout << "  " << g[n].id << " (" << g[n].op << "): " << targets::to_string(why.code)
                 << ": " << why.message << '\n';
     }
+  }
+  if (!result.notes.empty()) {
+    std::cout << "\nleft as they were by the pipeline:\n";
+    for (const passes::pass_note& note : result.notes)
+      std::cout << "  " << note.node << " (" << note.stage << "): " << note.message << '\n';
   }
   if (result.layouts)
     print_layouts(*result.layouts);

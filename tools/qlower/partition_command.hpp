@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "progress.hpp"
+#include "qlower/passes/graph_edit.hpp"
 #include "qlower/graph/plain_graph.hpp"
 #include "qlower/passes/partition.hpp"
 #include "qlower/passes/tag_layouts.hpp"
@@ -46,6 +47,8 @@ struct partition_result {
   passes::partition_plan plan;
   std::string how;  ///< what ran, for the report's first line
   std::optional<vulkan_layouts> layouts;
+  /// Nodes the pipeline's stages left as they were, and why.
+  std::vector<passes::pass_note> notes;
 };
 
 /// The counts of a delegation summary, as ExecuTorch's get_delegation_info prints them.

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "qlower/ops/op.hpp"
+#include "qlower/ops/patterns.hpp"
+#include "qlower/ops/spellings.hpp"
 #include "qlower/traits/tags.hpp"
 
 /// ATen ops with weights, windows or reductions: convolution, linear,
@@ -10,31 +12,46 @@
 namespace qlower::ops::aten {
 
 using traits::qspec;
+using traits::recomposes_to;
 using enum traits::qspec_rule;
 
 //===--- Weighted ops: input-act, per-channel weight, int32 bias ---===//
 
-struct conv1d_default : op<"aten.conv1d.default", qspec<weighted>> {};
+// The edge-dialect form every conv lowers to, and qlower's canonical convolution;
+// V2 lists it among the weighted targets.
+struct convolution_default : op<"aten.convolution.default", qspec<weighted>> {};
+// torch.export's spellings of it (lowering.md 3).
+struct conv1d_default
+    : spelling_of<convolution_default, "aten.conv1d.default", spellings::conv_as_convolution> {};
+struct conv2d_default
+    : spelling_of<convolution_default, "aten.conv2d.default", spellings::conv_as_convolution> {};
 struct conv1d_padding : op<"aten.conv1d.padding", qspec<weighted>> {};
-struct conv2d_default : op<"aten.conv2d.default", qspec<weighted>> {};
 struct conv2d_padding : op<"aten.conv2d.padding", qspec<weighted>> {};
 struct conv3d_default : op<"aten.conv3d.default", qspec<weighted>> {};
 struct conv3d_padding : op<"aten.conv3d.padding", qspec<weighted>> {};
 struct conv_transpose2d_input : op<"aten.conv_transpose2d.input", qspec<weighted>> {};
-// The edge-dialect form every conv above lowers to; V2 lists it among the weighted targets.
-struct convolution_default : op<"aten.convolution.default", qspec<weighted>> {};
 struct linear_default : op<"aten.linear.default", qspec<weighted>> {};
 
-// Annotated only after a conv (V1 rows 1-2), never on its own.
-struct batch_norm_default : op<"aten.batch_norm.default"> {};
+// The inference batch norm, as the edge dialect names it: (input, weight, bias,
+// running_mean, running_var) -> (output, save_mean, save_invstd), the last two
+// empty. Annotated only after a conv (V1 rows 1-2), never on its own; the
+// pipeline folds it into a preceding conv or linear as prepare_pt2e does.
 struct _native_batch_norm_legit_no_training_default
     : op<"aten._native_batch_norm_legit_no_training.default"> {};
+struct batch_norm_default
+    : spelling_of<_native_batch_norm_legit_no_training_default, "aten.batch_norm.default",
+                  spellings::batch_norm_as_inference> {};
+struct native_batch_norm_default
+    : spelling_of<_native_batch_norm_legit_no_training_default, "aten.native_batch_norm.default",
+                  spellings::native_batch_norm_as_inference> {};
 
 //===--- Pooling and means: set E, the output shares the producer's spec ---===//
 
 struct avg_pool2d_default : op<"aten.avg_pool2d.default", qspec<pass_through_or_input_act>> {};
 struct max_pool2d_default : op<"aten.max_pool2d.default", qspec<pass_through_or_input_act>> {};
-struct max_pool2d_with_indices_default : op<"aten.max_pool2d_with_indices.default"> {};
+struct max_pool2d_with_indices_default
+    : op<"aten.max_pool2d_with_indices.default",
+         recomposes_to<max_pool2d_default, patterns::only_first_output_read>> {};
 struct adaptive_avg_pool2d_default
     : op<"aten.adaptive_avg_pool2d.default", qspec<pass_through_or_input_act>> {};
 struct _adaptive_avg_pool2d_default : op<"aten._adaptive_avg_pool2d.default"> {};
@@ -61,12 +78,15 @@ struct var_correction : op<"aten.var.correction"> {};
 //===--- Normalisation and attention: never annotated by V1 ---===//
 
 struct _softmax_default : op<"aten._softmax.default"> {};
-struct softmax_int : op<"aten.softmax.int"> {};
+struct softmax_int
+    : spelling_of<_softmax_default, "aten.softmax.int", spellings::softmax_as_internal_softmax> {};
 struct log_softmax_int : op<"aten.log_softmax.int"> {};
 struct _log_softmax_default : op<"aten._log_softmax.default"> {};
 struct layer_norm_default : op<"aten.layer_norm.default"> {};
 struct group_norm_default : op<"aten.group_norm.default"> {};
-struct addmm_default : op<"aten.addmm.default"> {};
+struct addmm_default
+    : op<"aten.addmm.default", recomposes_to<linear_default, patterns::addmm_of_transposed_weight>> {
+};
 struct matmul_default : op<"aten.matmul.default"> {};
 struct einsum_default : op<"aten.einsum.default"> {};
 struct scaled_dot_product_attention_default : op<"aten.scaled_dot_product_attention.default"> {};

@@ -3,6 +3,7 @@
 
 #include "qlower/ops/op.hpp"
 #include "qlower/ops/rewrites.hpp"
+#include "qlower/ops/spellings.hpp"
 #include "qlower/traits/tags.hpp"
 
 /// ATen ops that move, select, reshape or join elements without computing new
@@ -54,7 +55,14 @@ struct view_default : op<"aten.view.default", pure_view, layout_agnostic> {};
 struct view_copy_default : variant_of<view_default, variant_kind::copy, "aten.view_copy.default"> {
 };
 struct view_as_default : op<"aten.view_as.default", pure_view> {};
-struct _unsafe_view_default : op<"aten._unsafe_view.default", pure_view> {};
+struct _unsafe_view_default
+    : spelling_of<view_default, "aten._unsafe_view.default", spellings::same_attributes> {};
+// make_fx (torch 1.13) writes a reshape of a contiguous tensor as _reshape_alias.
+struct _reshape_alias_default
+    : spelling_of<view_default, "aten._reshape_alias.default", spellings::reshape_alias_as_view> {};
+struct _reshape_alias_copy_default
+    : spelling_of<view_copy_default, "aten._reshape_alias_copy.default",
+                  spellings::reshape_alias_as_view> {};
 struct reshape_default : op<"aten.reshape.default", pure_view> {};
 struct unflatten_int : op<"aten.unflatten.int", pure_view> {};
 // Set E.

@@ -25,6 +25,7 @@ enum class variant_kind : unsigned char {
   alias,      ///< another name for the same overload (concat of cat, movedim of moveaxis)
   inplace,    ///< the in-place `_` form (relu_ of relu)
   copy,       ///< the functional `_copy` form (permute_copy of permute)
+  spelling,   ///< the same operation as another tracer writes it (conv2d of convolution)
 };
 
 /// An op with its own traits: `struct relu_default : op<"aten.relu.default", ...traits> {};`.
@@ -53,6 +54,25 @@ struct alias_of {
 template <class Base, variant_kind Kind, fixed_string Name>
 using variant_of = alias_of<Base, Name, Kind>;
 
+/// The same operation as `Canonical`, in the name another tracer writes
+/// (torch.export's training IR, make_fx of torch 1.13), possibly with other
+/// attributes or outputs. `Canonicalize` states the correspondence:
+/// `static canonical_node canonicalize(const spelling_context&)` (ops/spellings.hpp)
+/// gives the canonical node's attributes, or the reason this node is not the
+/// canonical op. The pipeline's first stage rewrites every spelling, so no
+/// rule, pass or target check meets one; a spelling carries no traits and no
+/// target fact of its own (checked in traits/implies.hpp and by each target).
+///
+/// Rationale: ExecuTorch's partitioner sees `convolution` where torch.export
+/// wrote `conv2d`; a list keyed on one misses the other.
+template <class Canonical, fixed_string Name, class Canonicalize>
+struct spelling_of {
+  static constexpr std::string_view name = Name.view();
+  static constexpr variant_kind kind = variant_kind::spelling;
+  using canonical = Canonical;
+  using canonicalize = Canonicalize;
+};
+
 //===--- Queries ---===//
 
 template <class Op>
@@ -63,6 +83,9 @@ concept op_type = requires {
 
 template <class Op>
 inline constexpr bool is_alias_v = Op::kind != variant_kind::canonical;
+
+template <class Op>
+inline constexpr bool is_spelling_v = Op::kind == variant_kind::spelling;
 
 namespace detail {
 template <class Op, bool = is_alias_v<Op>>

@@ -14,6 +14,7 @@
 #include "qlower/graph/attribute.hpp"
 #include "qlower/ops/op.hpp"
 #include "qlower/ops/op_set.hpp"
+#include "qlower/ops/spellings.hpp"
 #include "qlower/traits/qspec.hpp"
 
 namespace qlower::ops {
@@ -84,6 +85,8 @@ constexpr bool is_dequantize(op_id id) noexcept {
 struct op_info {
   /// The attributes of the decomposition's target from the composite's own and its input's rank.
   using rewrite_function = graph::attribute_map (*)(const graph::attribute_map&, std::size_t);
+  /// The canonical node of a spelling's node.
+  using canonicalize_function = spellings::canonical_node (*)(const spellings::spelling_context&);
 
   std::string_view name;
   variant_kind kind;
@@ -94,6 +97,8 @@ struct op_info {
   bool pure_view;
   bool concatenation;
   rewrite_function rewrite;  ///< null for an op lowered as itself
+  canonicalize_function canonicalize;  ///< null unless kind is spelling
+  op_id recomposes_to;                 ///< unknown_op unless the op declares recomposes_to<>
 };
 
 namespace detail {
@@ -106,6 +111,13 @@ constexpr op_info make_op_info() {
     decomposition = op_id_of<target>();
     rewrite = &traits::decomposition_t<Op>::rewrite::attributes;
   }
+  op_info::canonicalize_function canonicalize = nullptr;
+  if constexpr (is_spelling_v<Op>)
+    canonicalize = &Op::canonicalize::canonicalize;
+  using recomposition = traits::recomposition_t<Op>;
+  op_id recomposed = unknown_op;
+  if constexpr (!std::is_void_v<recomposition>)
+    recomposed = op_id_of<typename recomposition::target>();
   return op_info{Op::name,
                  Op::kind,
                  op_id_of<canonical_t<Op>>(),
@@ -114,7 +126,9 @@ constexpr op_info make_op_info() {
                  has_trait_v<Op, traits::axis_permutation>,
                  has_trait_v<Op, traits::pure_view>,
                  has_trait_v<Op, traits::concatenation>,
-                 rewrite};
+                 rewrite,
+                 canonicalize,
+                 recomposed};
 }
 }  // namespace detail
 
@@ -122,6 +136,18 @@ constexpr op_info make_op_info() {
 inline constexpr std::array<op_info, op_count> op_table = unpack_types(all_ops, []<class... Ops>() {
   return std::array<op_info, op_count>{detail::make_op_info<Ops>()...};
 });
+
+/// The functional `_copy` variant of each canonical op, as the edge dialect
+/// writes it (view -> view_copy, permute -> permute_copy), or unknown_op.
+inline constexpr std::array<op_id, op_count> copy_variant_table = [] {
+  std::array<op_id, op_count> variants{};
+  variants.fill(unknown_op);
+  for (std::size_t i = 0; i < op_count; ++i) {
+    if (op_table[i].kind == variant_kind::copy)
+      variants[op_table[i].canonical] = static_cast<op_id>(i);
+  }
+  return variants;
+}();
 
 /// A table of `Policy::rule<Op>` for every op, indexed by op_id: how a
 /// quantizer policy treats each op, looked up at run time.

@@ -11,11 +11,14 @@
 
 namespace qlower::passes {
 
-/// Rewrites aliases to their canonical op (concat -> cat, movedim -> moveaxis)
-/// and composites to the op they decompose to, with attributes computed from
-/// their own and their input's rank (moveaxis -> permute_copy with `dims`),
-/// until no node is either. In-place and `_copy` variants stay as they are:
-/// they are distinct ATen ops that share their base's traits.
+/// Rewrites each node into the edge dialect's form, the one the target checks
+/// are written for (to_edge, lowering.md 1.4): aliases to their canonical op
+/// (concat -> cat, movedim -> moveaxis), composites to the op they decompose
+/// to, with attributes computed from their own and their input's rank
+/// (moveaxis -> permute_copy with `dims`), in-place variants to their
+/// functional base (relu_ -> relu), and an op with a functional `_copy`
+/// variant to that variant (view -> view_copy, permute -> permute_copy), until
+/// no node is any of these.
 ///
 /// Every node keeps its id, inputs, output dtypes (and so its quantization)
 /// and shapes: the result has exactly the nodes of `g`, in the same order.
@@ -47,8 +50,12 @@ inline graph::plain_graph decompose(const graph::plain_graph& g) {
                       error_location{"", rewritten.id, failure.location().field});
         }
         rewritten.op = std::string(ops::op_table[row.decomposes_to].name);
-      } else if (row.kind == ops::variant_kind::alias) {
+      } else if (row.kind == ops::variant_kind::alias ||
+                 row.kind == ops::variant_kind::inplace) {
         rewritten.op = std::string(ops::op_table[row.canonical].name);
+      } else if (row.kind == ops::variant_kind::canonical &&
+                 ops::copy_variant_table[id] != ops::unknown_op) {
+        rewritten.op = std::string(ops::op_table[ops::copy_variant_table[id]].name);
       } else {
         break;
       }

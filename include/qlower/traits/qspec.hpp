@@ -88,4 +88,25 @@ using decomposition_t = typename detail::first_decomposition<detail::traits_of<O
 template <class Op>
 using decomposes_to_t = typename detail::target_of<decomposition_t<Op>>::type;
 
+namespace detail {
+template <class T>
+struct is_recomposition : std::false_type {};
+template <class Target, class Pattern>
+struct is_recomposition<recomposes_to<Target, Pattern>> : std::true_type {};
+
+template <class List>
+struct first_recomposition {
+  using type = void;
+};
+template <class T, class... Ts>
+struct first_recomposition<type_list<T, Ts...>> {
+  using type = std::conditional_t<is_recomposition<T>::value, T,
+                                  typename first_recomposition<type_list<Ts...>>::type>;
+};
+}  // namespace detail
+
+/// The recomposes_to<> tag of `Op`'s canonical op, or void.
+template <class Op>
+using recomposition_t = typename detail::first_recomposition<detail::traits_of<Op>>::type;
+
 }  // namespace qlower::traits

@@ -46,4 +46,17 @@ struct decomposes_to {
   using rewrite = Rewrite;
 };
 
+/// Where `Pattern::match(g, n)` finds the op's node in a pattern that is
+/// another op's spelling across several nodes (make_fx's `t` + `addmm` is a
+/// linear; a max_pool2d_with_indices whose indices nothing reads is a
+/// max_pool2d), the pipeline's first stage rewrites it as `Target`. Unlike a
+/// spelling the op stays an op of its own, with its own traits, wherever the
+/// pattern does not hold.
+// without this, make_fx's classifier (t + addmm) is an addmm the TOSA INT profile rejects
+template <class Target, class Pattern>
+struct recomposes_to {
+  using target = Target;
+  using pattern = Pattern;
+};
+
 }  // namespace qlower::traits

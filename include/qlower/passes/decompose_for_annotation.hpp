@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "qlower/graph/plain_graph.hpp"
+#include "qlower/ops/op_table.hpp"
+#include "qlower/passes/fuse_batch_norm.hpp"
+#include "qlower/passes/graph_edit.hpp"
+
+/// The decompositions ExecuTorch's Arm quantizer runs before it annotates
+/// (transform_for_annotation, lowering.md 1.2.3), so that the quantizer and
+/// the partitioner see the ops ExecuTorch's do. Each is stated on its op type
+/// as a specialisation of annotation_decomposition<Op>.
+
+namespace qlower::passes {
+
+/// `static std::variant<replacement, std::string> decompose(g, n, plan)`: the
+/// nodes that compute `n`'s value, or why `n` stays. The primary template
+/// declares none: an op the quantizer sees as it is.
+template <class Op>
+struct annotation_decomposition {};
+
+/// DecomposeAddmm: addmm(bias, a, b) -> add(mm(a, b), bias), for the addmm that
+/// is no linear (canonicalize made those linear), with alpha = beta = 1.
+template <>
+struct annotation_decomposition<ops::aten::addmm_default> {
+  static std::variant<replacement, std::string> decompose(const graph::plain_graph& g,
+                                                          graph::node_index n, edit_plan& plan) {
+    for (const char* factor : {"alpha", "beta"}) {
+      const graph::attribute* value = g.attribute_of(n, factor);
+      const bool one = value == nullptr || (value->as_int() && *value->as_int() == 1) ||
+                       (value->as_double() && *value->as_double() == 1.0);
+      if (!one)
+        return std::string(factor) + " is not 1";
+    }
+    const auto inputs = g.inputs(n);
+    if (inputs.size() != 3 || inputs[0] == graph::no_node || inputs[1] == graph::no_node ||
+        inputs[2] == graph::no_node) {
+      return std::string("it does not take three tensors");
+    }
+    const graph::node& source = g[n];
+    graph::node product{plan.fresh_id(source.id + ".mm"), "aten.mm.default",
+                        {inputs[1], inputs[2]}, {}, {source.outputs.front()}, {}};
+    graph::node sum{source.id, "aten.add.Tensor", {replacement_value(0), inputs[0]},
+                    {{"alpha", std::int64_t{1}}}, {source.outputs.front()}, {}};
+    return replacement{{std::move(product), std::move(sum)}, 1};
+  }
+};
+
+/// A batch norm left after fuse_batch_norm (no conv or linear before it):
+/// x * scale + shift with one scale and shift per channel (axis 1), as
+/// constants broadcast over the other axes; with data when the batch norm's
+/// constants carry it.
+template <>
+struct annotation_decomposition<ops::aten::_native_batch_norm_legit_no_training_default> {
+  static std::variant<replacement, std::string> decompose(const graph::plain_graph& g,
+                                                          graph::node_index n, edit_plan& plan) {
+    const auto readers = detail::first_output_readers(g, n);
+    if (const auto* why = std::get_if<std::string>(&readers))
+      return *why;
+    const graph::node_index input = g.inputs(n).empty() ? graph::no_node : g.inputs(n)[0];
+    if (input == graph::no_node || g.output_dims(input, 0).size() < 2)
+      return std::string("its input has no channel axis");
+    const auto dims = g.output_dims(input, 0);
+    const std::int64_t channels = dims[1];
+    const auto parameters = detail::read_batch_norm(g, n, channels);
+    if (const auto* why = std::get_if<std::string>(&parameters))
+      return *why;
+    const auto& bn = std::get<detail::batch_norm_parameters>(parameters);
+    const graph::node& source = g[n];
+    const graph::tensor_type value = source.outputs.front();
+    std::vector<std::int64_t> broadcast(dims.size(), 1);
+    broadcast[1] = channels;
+    const graph::tensor_type per_channel{value.type, shape{broadcast}};
+    graph::node scale{plan.fresh_id(source.id + ".scale"), "const", {}, {}, {per_channel}, {}};
+    graph::node shift{plan.fresh_id(source.id + ".shift"), "const", {}, {}, {per_channel}, {}};
+    const auto count = static_cast<std::size_t>(channels);
+    if (const auto affine = detail::affine_of(g, bn, count)) {
+      std::vector<double> scales(count);
+      std::vector<double> shifts(count);
+      for (std::size_t c = 0; c < count; ++c) {
+        const float factor = affine->gamma[c] * affine->var_rsqrt[c];
+        scales[c] = factor;
+        shifts[c] = affine->beta[c] - affine->mean[c] * factor;
+      }
+      scale.data = std::move(scales);
+      shift.data = std::move(shifts);
+    }
+    graph::node product{plan.fresh_id(source.id + ".mul"), "aten.mul.Tensor",
+                        {input, replacement_value(0)}, {}, {value}, {}};
+    graph::node sum{source.id, "aten.add.Tensor", {replacement_value(2), replacement_value(1)},
+                    {{"alpha", std::int64_t{1}}}, {value}, {}};
+    for (graph::node_index reader : std::get<std::vector<graph::node_index>>(readers))
+      plan.forward(reader, n);
+    return replacement{{std::move(scale), std::move(shift), std::move(product), std::move(sum)}, 3};
+  }
+};
+
+namespace detail {
+using annotation_decompose_function = std::variant<replacement, std::string> (*)(
+    const graph::plain_graph&, graph::node_index, edit_plan&);
+
+template <class Op>
+constexpr annotation_decompose_function annotation_decomposition_of() {
+  if constexpr (requires { &annotation_decomposition<Op>::decompose; }) {
+    return &annotation_decomposition<Op>::decompose;
+  } else {
+    return nullptr;
+  }
+}
+
+/// Each op's annotation_decomposition, indexed by op_id (canonical ops only:
+/// the canonical form is all this pass meets).
+inline constexpr std::array<annotation_decompose_function, ops::op_count>
+    annotation_decompositions = unpack_types(ops::all_ops, []<class... Ops>() {
+      return std::array<annotation_decompose_function, ops::op_count>{
+          annotation_decomposition_of<Ops>()...};
+    });
+}  // namespace detail
+
+/// Runs every annotation_decomposition on `g` once. A node that cannot be
+/// decomposed stays, with a note in `notes` saying why. Expects the canonical
+/// form with batch norms already folded where they can be.
+inline graph::plain_graph decompose_for_annotation(const graph::plain_graph& g,
+                                                   std::vector<pass_note>* notes = nullptr) {
+  edit_plan plan(g);
+  for (graph::node_index n = 0; n < g.node_count(); ++n) {
+    const ops::op_id id = ops::find_op(g.op_name(n));
+    if (id == ops::unknown_op)
+      continue;
+    const detail::annotation_decompose_function decompose = detail::annotation_decompositions[id];
+    if (decompose == nullptr)
+      continue;
+    auto result = decompose(g, n, plan);
+    if (auto* why = std::get_if<std::string>(&result)) {
+      if (notes != nullptr)
+        notes->push_back({"decompose_for_annotation", g[n].id, "not decomposed: " + *why});
+      continue;
+    }
+    plan.replace(n, std::move(std::get<replacement>(result)));
+  }
+  return plan.apply(g);
+}
+
+}  // namespace qlower::passes

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <array>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "qlower/graph/plain_graph.hpp"
+#include "qlower/ops/op_table.hpp"
+#include "qlower/passes/annotate.hpp"
+#include "qlower/passes/arm_post_process.hpp"
+#include "qlower/passes/canonicalize.hpp"
+#include "qlower/passes/convert.hpp"
+#include "qlower/passes/decompose.hpp"
+#include "qlower/passes/decompose_for_annotation.hpp"
+#include "qlower/passes/fuse_batch_norm.hpp"
+#include "qlower/passes/graph_edit.hpp"
+#include "qlower/passes/partition.hpp"
+#include "qlower/traits/quantizer.hpp"
+
+/// The one sequence of stages every caller runs (lowering.md, "What qlower
+/// implements"): the tool, the tests, the fuzzers and the benchmarks.
+
+namespace qlower::pipeline {
+
+/// Told the name of each stage as it starts ("canonicalize", "partition"), so
+/// that a caller can time the stages or report progress.
+using stage_observer = std::function<void(std::string_view stage)>;
+
+/// The quantizer a lowering annotates with: one rule per op and the specs of
+/// activations, weights and biases (a built-in policy or a user's rule file).
+struct quantizer_rules {
+  std::array<traits::qspec_rule, ops::op_count> rules{};
+  traits::quantization_config config{};
+};
+
+template <traits::quantizer_policy Policy>
+quantizer_rules rules_of() {
+  return {ops::rule_table<Policy>, Policy::config};
+}
+
+/// What ExecuTorch does before it annotates: every node in its canonical form,
+/// batch norms folded into their conv or linear, and the quantizer's
+/// decompositions. `notes` receives every node a stage left as it was, and why.
+inline graph::plain_graph prepare(const graph::plain_graph& g, std::vector<passes::pass_note>& notes,
+                                  const stage_observer& on_stage = {}) {
+  auto stage = [&](std::string_view name) {
+    if (on_stage)
+      on_stage(name);
+  };
+  stage("canonicalize");
+  graph::plain_graph canonical = passes::canonicalize(g, &notes);
+  stage("fuse_batch_norm");
+  graph::plain_graph folded = passes::fuse_batch_norm(canonical, &notes);
+  stage("decompose_for_annotation");
+  return passes::decompose_for_annotation(folded, &notes);
+}
+
+/// A lowered graph and its partitions; the plan indexes `graph`.
+struct lowering {
+  graph::plain_graph graph;
+  passes::partition_plan plan;
+  std::vector<passes::pass_note> notes;
+};
+
+/// Lowers `g` for an Arm Ethos-U target as ExecuTorch's INT flow does:
+/// prepare, annotate with `quantizer`, insert quantize/dequantize nodes,
+/// decompose into the edge dialect, and run the Arm partitioner.
+template <class Target>
+lowering lower_for(const graph::plain_graph& g, const quantizer_rules& quantizer,
+                   const stage_observer& on_stage = {}) {
+  auto stage = [&](std::string_view name) {
+    if (on_stage)
+      on_stage(name);
+  };
+  lowering result;
+  const graph::plain_graph prepared = prepare(g, result.notes, on_stage);
+  stage("annotate");
+  const passes::annotation_plan annotation =
+      passes::annotate_with(prepared, quantizer.rules, quantizer.config);
+  stage("convert");
+  const graph::plain_graph converted = passes::convert(prepared, annotation);
+  stage("decompose");
+  result.graph = passes::decompose(converted);
+  stage("partition");
+  result.plan = passes::partition_arm<Target>(result.graph);
+  return result;
+}
+
+/// lower_for with a built-in quantizer policy.
+template <class Target, traits::quantizer_policy Policy = traits::arm_quantizer>
+lowering lower_for(const graph::plain_graph& g, const stage_observer& on_stage = {}) {
+  return lower_for<Target>(g, rules_of<Policy>(), on_stage);
+}
+
+}  // namespace qlower::pipeline
