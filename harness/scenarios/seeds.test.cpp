@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The seed regressions of scenarios.md rows 000, 001 and 003: each example
 // graph runs through the same passes twice, with qlower's rules and with the
-// one rule the seed fixed taken out (rows 000/001: annotate, convert,
-// decompose and the Arm partitioner for the Ethos-U55; row 003: the Vulkan
+// one rule the seed fixed taken out (rows 000/001: pipeline::lower_for the
+// Ethos-U55; row 003: the Vulkan
 // partitioner, remove_redundant and tag_layouts). The counts are the seeds'
 // own; the test fails if the rule stops mattering.
 
@@ -17,6 +17,7 @@
 #include "qlower/passes/decompose.hpp"
 #include "qlower/passes/remove_redundant.hpp"
 #include "qlower/passes/tag_layouts.hpp"
+#include "qlower/pipeline/lower.hpp"
 #include "qlower/targets/ethos_u55.hpp"
 #include "qlower/targets/vulkan.hpp"
 #include "qlower/traits/quantizer.hpp"
@@ -40,9 +41,9 @@ template <class Policy>
 outcome lower(const std::string& file) {
   const graph::plain_graph g =
       graph::io::read_json_file(std::string(QLOWER_EXAMPLES_DIR) + "/graphs/" + file);
-  const graph::plain_graph lowered =
-      passes::decompose(passes::convert(g, passes::annotate<Policy>(g)));
-  const passes::partition_plan plan = passes::partition_arm<targets::ethos_u55>(lowered);
+  const pipeline::lowering lowering = pipeline::lower_for<targets::ethos_u55, Policy>(g);
+  const graph::plain_graph& lowered = lowering.graph;
+  const passes::partition_plan& plan = lowering.plan;
   outcome result{plan.partition_count()};
   for (graph::node_index n = 0; n < lowered.node_count(); ++n) {
     const std::string& op = lowered[n].op;

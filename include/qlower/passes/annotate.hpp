@@ -345,7 +345,8 @@ annotation_plan annotate_with(const G& g,
         const auto users = g.users(n);
         if (detail::is_conv(ids[n]) && !users.empty()) {
           const graph::node_index first_user = *users.begin();
-          if (ops::canonical(ids[first_user]) == ops::op_id_of<ops::aten::batch_norm_default>() &&
+          // V1 matches torch.export's batch_norm by name; the pipeline has folded it by now.
+          if (ids[first_user] == ops::op_id_of<ops::aten::batch_norm_default>() &&
               producer(first_user, 0) == n && all_outputs_float32(first_user)) {
             points.share(in(first_user, 0), out(n));
             points.share(out(first_user), out(n));

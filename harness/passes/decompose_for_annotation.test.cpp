@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "qlower/passes/decompose_for_annotation.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "harness/passes/builder.hpp"
+#include "reference/passes/fuse_batch_norm.hpp"
+
+namespace {
+
+using namespace qlower;
+using harness::graph_builder;
+
+TEST_CASE("an addmm that is no linear becomes mm + add, keeping its id, dtype and shape",
+          "[passes][decompose_for_annotation]") {
+  graph_builder b;
+  const auto a = b.input("a", {2, 3});
+  const auto m = b.input("m", {3, 4});
+  const auto bias = b.input("bias", {4});
+  const auto fc = b.op("fc", "aten.addmm.default", {bias, a, m}, {}, {2, 4});
+  const auto scaled = b.op("scaled", "aten.addmm.default", {bias, a, m}, {{"alpha", 0.5}}, {2, 4});
+  std::vector<passes::pass_note> notes;
+  const auto g = passes::decompose_for_annotation(b.done({fc, scaled}), &notes);
+  const graph::node& sum = g[*g.find("fc")];
+  CHECK(sum.op == "aten.add.Tensor");
+  CHECK(sum.outputs == std::vector<graph::tensor_type>{{dtype::float32, shape{2, 4}}});
+  const graph::node& product = g[sum.inputs[0]];
+  CHECK(product.op == "aten.mm.default");
+  CHECK(product.inputs == std::vector<graph::node_index>{*g.find("a"), *g.find("m")});
+  CHECK(sum.inputs[1] == *g.find("bias"));
+  CHECK(g[*g.find("scaled")].op == "aten.addmm.default");
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].message == "not decomposed: alpha is not 1");
+}
+
+TEST_CASE("a batch norm after no conv becomes x * scale + shift with the batch norm's values",
+          "[passes][decompose_for_annotation]") {
+  graph_builder b;
+  const auto x = b.input("x", {1, 2, 1, 3});
+  const auto relu = b.op("relu", "aten.relu.default", {x}, {}, {1, 2, 1, 3});
+  const std::vector<double> gamma{2, -1}, beta{0.5, 0}, mean{1, -1}, var{3, 0.25};
+  const auto p0 = b.constant("gamma", {2}, gamma);
+  const auto p1 = b.constant("beta", {2}, beta);
+  const auto p2 = b.constant("mean", {2}, mean);
+  const auto p3 = b.constant("var", {2}, var);
+  const auto bn = b.op("bn", "aten._native_batch_norm_legit_no_training.default",
+                       {relu, p0, p1, p2, p3}, {{"momentum", 0.1}, {"eps", 1.0}}, {1, 2, 1, 3}, 3);
+  const auto value = b.getitem("value", bn, 0);
+  const auto g = passes::decompose_for_annotation(b.done({value}));
+  const graph::node& sum = g[g.graph_outputs()[0]];
+  CHECK(sum.id == "bn");
+  CHECK(sum.op == "aten.add.Tensor");
+  const graph::node& product = g[sum.inputs[0]];
+  CHECK(product.op == "aten.mul.Tensor");
+  CHECK(product.inputs[0] == *g.find("relu"));
+  const graph::node& scale = g[product.inputs[1]];
+  const graph::node& shift = g[sum.inputs[1]];
+  CHECK(scale.outputs.front().dims == shape{1, 2, 1, 1});
+  // Against the reference batch norm on the values x * scale + shift must give.
+  const std::vector<float> input{-1, 0, 2, 3, -2, 0.5};
+  reference::tensor in{{1, 2, 1, 3}, input};
+  const auto as_tensor = [](const std::vector<double>& v) {
+    return reference::tensor{{static_cast<std::int64_t>(v.size())}, {v.begin(), v.end()}};
+  };
+  const reference::tensor g_t = as_tensor(gamma), b_t = as_tensor(beta);
+  const reference::tensor expected =
+      reference::batch_norm_inference(in, &g_t, &b_t, as_tensor(mean), as_tensor(var), 1.0);
+  const auto& scales = std::get<std::vector<double>>(scale.data);
+  const auto& shifts = std::get<std::vector<double>>(shift.data);
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    const std::size_t c = i / 3;
+    CHECK(std::abs(input[i] * scales[c] + shifts[c] - expected.values[i]) < 1e-6);
+  }
+  CHECK_FALSE(g.find("gamma").has_value());
+}
+
+}  // namespace
