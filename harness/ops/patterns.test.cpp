@@ -16,7 +16,8 @@ TEST_CASE("every recomposes_to names a canonical op and a pattern canonicalize c
   for (std::size_t id = 0; id < ops::op_count; ++id) {
     const ops::op_info& row = ops::op_table[id];
     CAPTURE(row.name);
-    CHECK((row.recomposes_to != ops::unknown_op) == (passes::detail::recompose_table[id] != nullptr));
+    CHECK((row.recomposes_to != ops::unknown_op) ==
+          (passes::detail::recompose_table[id] != nullptr));
     if (row.recomposes_to == ops::unknown_op)
       continue;
     if (row.kind == ops::variant_kind::canonical)

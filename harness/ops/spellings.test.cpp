@@ -51,13 +51,14 @@ TEST_CASE("canonicalizers refuse a node that is another operation, naming the at
     CHECK(refused.location().field == "attrs.training");
   }
   graph::attribute_map inference{{"training", false}, {"momentum", 0.1}, {"eps", 1e-5}};
-  CHECK_THROWS_AS(spellings::native_batch_norm_as_inference::canonicalize({inference, no_stats, dims}),
-                  error);
+  CHECK_THROWS_AS(
+      spellings::native_batch_norm_as_inference::canonicalize({inference, no_stats, dims}), error);
   const auto canonical = spellings::batch_norm_as_inference::canonicalize({inference, five, dims});
   CHECK(canonical.output_count == 3);
   CHECK(canonical.attrs.count("training") == 0);
   graph::attribute_map softmax{{"dim", std::int64_t{1}}, {"dtype", "float16"}};
-  CHECK_THROWS_AS(spellings::softmax_as_internal_softmax::canonicalize({softmax, five, dims}), error);
+  CHECK_THROWS_AS(spellings::softmax_as_internal_softmax::canonicalize({softmax, five, dims}),
+                  error);
   CHECK(five_bits.size() == 5);
 }
 

@@ -62,8 +62,8 @@ inline graph::attribute ints(std::vector<std::int64_t> values) {
 
 /// The attributes of a 2-D convolution with stride 1, no padding, one group.
 inline graph::attribute_map conv_attrs(std::int64_t groups = 1) {
-  return {{"stride", ints({1, 1})},   {"padding", ints({0, 0})},
-          {"dilation", ints({1, 1})}, {"transposed", graph::attribute(false)},
+  return {{"stride", ints({1, 1})},         {"padding", ints({0, 0})},
+          {"dilation", ints({1, 1})},       {"transposed", graph::attribute(false)},
           {"output_padding", ints({0, 0})}, {"groups", groups}};
 }
 

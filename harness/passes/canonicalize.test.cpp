@@ -30,8 +30,10 @@ TEST_CASE("conv2d becomes convolution with per-dimension lists", "[passes][canon
   const auto x = b.input("x", {1, 3, 8, 8});
   const auto w = b.constant("w", {4, 3, 3, 3});
   const auto conv = b.op("conv", "aten.conv2d.default", {x, w, graph::no_node},
-                         {{"stride", std::int64_t{2}}, {"padding", ints({1, 1})},
-                          {"dilation", ints({1})}, {"groups", std::int64_t{1}}},
+                         {{"stride", std::int64_t{2}},
+                          {"padding", ints({1, 1})},
+                          {"dilation", ints({1})},
+                          {"groups", std::int64_t{1}}},
                          {1, 4, 4, 4});
   const auto g = passes::canonicalize(b.done({conv}));
   const graph::node& made = g[*g.find("conv")];
@@ -50,10 +52,10 @@ TEST_CASE("batch_norm becomes the inference op read through a getitem that keeps
   std::vector<graph::node_index> params;
   for (const char* name : {"gamma", "beta", "mean", "var"})
     params.push_back(b.constant(name, {4}));
-  const auto bn = b.op("bn", "aten.batch_norm.default", {x, params[0], params[1], params[2], params[3]},
-                       {{"training", false}, {"momentum", 0.1}, {"eps", 1e-5},
-                        {"cudnn_enabled", true}},
-                       {1, 4, 2, 2});
+  const auto bn =
+      b.op("bn", "aten.batch_norm.default", {x, params[0], params[1], params[2], params[3]},
+           {{"training", false}, {"momentum", 0.1}, {"eps", 1e-5}, {"cudnn_enabled", true}},
+           {1, 4, 2, 2});
   const auto relu = b.op("relu", "aten.relu.default", {bn}, {}, {1, 4, 2, 2});
   const auto g = passes::canonicalize(b.done({relu}));
   const graph::node& value = g[*g.find("bn")];
@@ -126,7 +128,8 @@ TEST_CASE("t + addmm of a constant weight is a linear; the t goes", "[passes][ca
   const auto g = passes::canonicalize(b.done({fc, scaled}));
   const graph::node& linear = g[*g.find("fc")];
   CHECK(linear.op == "aten.linear.default");
-  CHECK(linear.inputs == std::vector<graph::node_index>{*g.find("x"), *g.find("w"), *g.find("bias")});
+  CHECK(linear.inputs ==
+        std::vector<graph::node_index>{*g.find("x"), *g.find("w"), *g.find("bias")});
   CHECK(linear.attrs.empty());
   // alpha = 2 is no linear: that addmm keeps reading the t.
   CHECK(g[*g.find("scaled")].op == "aten.addmm.default");
@@ -143,14 +146,17 @@ TEST_CASE("t + addmm of a constant weight is a linear; the t goes", "[passes][ca
   CHECK(h.node_count() == 3);
 }
 
-TEST_CASE("max_pool2d_with_indices read only at output 0 is a max_pool2d", "[passes][canonicalize]") {
+TEST_CASE("max_pool2d_with_indices read only at output 0 is a max_pool2d",
+          "[passes][canonicalize]") {
   graph_builder b;
   const auto x = b.input("x", {1, 4, 8, 8});
   const graph::attribute_map window{{"kernel_size", ints({2, 2})}, {"stride", ints({2, 2})}};
-  const auto pool = b.op("pool", "aten.max_pool2d_with_indices.default", {x}, window, {1, 4, 4, 4}, 2);
+  const auto pool =
+      b.op("pool", "aten.max_pool2d_with_indices.default", {x}, window, {1, 4, 4, 4}, 2);
   const auto first = b.getitem("first", pool, 0);
   const auto relu = b.op("relu", "aten.relu.default", {first}, {}, {1, 4, 4, 4});
-  const auto kept = b.op("kept", "aten.max_pool2d_with_indices.default", {relu}, window, {1, 4, 2, 2}, 2);
+  const auto kept =
+      b.op("kept", "aten.max_pool2d_with_indices.default", {relu}, window, {1, 4, 2, 2}, 2);
   const auto values = b.getitem("values", kept, 0);
   const auto indices = b.getitem("indices", kept, 1);
   const auto g = passes::canonicalize(b.done({values, indices}));
@@ -161,7 +167,8 @@ TEST_CASE("max_pool2d_with_indices read only at output 0 is a max_pool2d", "[pas
   CHECK(g[*g.find("kept")].op == "aten.max_pool2d_with_indices.default");
 }
 
-TEST_CASE("no spelling is left that canonicalize could rewrite", "[passes][canonicalize][property]") {
+TEST_CASE("no spelling is left that canonicalize could rewrite",
+          "[passes][canonicalize][property]") {
   rc::prop("the graph outputs keep their dtypes and shapes, in order", [] {
     const graph::plain_graph g = *harness::any_lowering_graph(60);
     std::vector<passes::pass_note> notes;

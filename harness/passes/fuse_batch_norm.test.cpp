@@ -42,8 +42,10 @@ rc::Gen<std::vector<float>> values(std::size_t count, float low, float high) {
 graph::plain_graph conv_bn_graph(const conv_bn_case& c) {
   graph_builder b;
   const auto x = b.input("x", {1, c.in_channels, c.size, c.size});
-  const auto w = b.constant("w", {c.out_channels, c.in_channels / c.groups, 3, 3}, doubles(c.weight));
-  const auto bias = c.with_bias ? b.constant("b", {c.out_channels}, doubles(c.bias)) : graph::no_node;
+  const auto w =
+      b.constant("w", {c.out_channels, c.in_channels / c.groups, 3, 3}, doubles(c.weight));
+  const auto bias =
+      c.with_bias ? b.constant("b", {c.out_channels}, doubles(c.bias)) : graph::no_node;
   graph::attribute_map attrs = harness::conv_attrs(c.groups);
   attrs["padding"] = harness::ints({1, 1});
   const auto conv = b.op("conv", "aten.convolution.default", {x, w, bias}, attrs,
@@ -57,7 +59,8 @@ graph::plain_graph conv_bn_graph(const conv_bn_case& c) {
                        {conv, params[0], params[1], params[2], params[3]},
                        {{"momentum", 0.1}, {"eps", 1e-5}}, {1, c.out_channels, c.size, c.size}, 3);
   const auto value = b.getitem("value", bn, 0);
-  const auto relu = b.op("relu", "aten.relu.default", {value}, {}, {1, c.out_channels, c.size, c.size});
+  const auto relu =
+      b.op("relu", "aten.relu.default", {value}, {}, {1, c.out_channels, c.size, c.size});
   return b.done({relu});
 }
 
@@ -94,7 +97,8 @@ TEST_CASE("the numeric fold matches the unfolded float computation",
     const tensor bias{{c.out_channels}, c.bias};
     const tensor gamma{{c.out_channels}, c.gamma}, beta{{c.out_channels}, c.beta};
     const tensor expected = reference::batch_norm_inference(
-        reference::convolution(input, weight, c.with_bias ? &bias : nullptr, one, pad, one, c.groups),
+        reference::convolution(input, weight, c.with_bias ? &bias : nullptr, one, pad, one,
+                               c.groups),
         &gamma, &beta, tensor{{c.out_channels}, c.mean}, tensor{{c.out_channels}, c.var}, 1e-5);
     const tensor folded_weight{weight.shape, floats(folded[conv.inputs[1]].data)};
     const tensor folded_bias{{c.out_channels}, floats(folded[conv.inputs[2]].data)};
@@ -105,7 +109,8 @@ TEST_CASE("the numeric fold matches the unfolded float computation",
   });
 }
 
-TEST_CASE("a batch norm that cannot be folded stays, with the reason", "[passes][fuse_batch_norm]") {
+TEST_CASE("a batch norm that cannot be folded stays, with the reason",
+          "[passes][fuse_batch_norm]") {
   graph_builder b;
   const auto x = b.input("x", {1, 2, 4, 4});
   const auto w = b.constant("w", {2, 2, 1, 1});
@@ -117,9 +122,9 @@ TEST_CASE("a batch norm that cannot be folded stays, with the reason", "[passes]
     std::vector<graph::node_index> p;
     for (const char* name : {"gamma", "beta", "mean", "var"})
       p.push_back(b.constant(id + "." + name, {channels}));
-    const auto bn = b.op(id, "aten._native_batch_norm_legit_no_training.default",
-                         {input, p[0], p[1], p[2], p[3]}, {{"momentum", 0.1}, {"eps", 1e-5}},
-                         {1, 2, 4, 4}, 3);
+    const auto bn =
+        b.op(id, "aten._native_batch_norm_legit_no_training.default",
+             {input, p[0], p[1], p[2], p[3]}, {{"momentum", 0.1}, {"eps", 1e-5}}, {1, 2, 4, 4}, 3);
     return b.getitem(id + ".value", bn, 0);
   };
   const auto relu = b.op("relu", "aten.relu.default", {x}, {}, {1, 2, 4, 4});
@@ -154,9 +159,9 @@ TEST_CASE("a weight two convolutions share is folded into a new constant for one
   p.push_back(b.constant("beta", {2}, {0, 1}));
   p.push_back(b.constant("mean", {2}, {1, 0}));
   p.push_back(b.constant("var", {2}, {3, 0}));
-  const auto bn = b.op("bn", "aten._native_batch_norm_legit_no_training.default",
-                       {conv, p[0], p[1], p[2], p[3]}, {{"momentum", 0.1}, {"eps", 1.0}},
-                       {1, 2, 4, 4}, 3);
+  const auto bn =
+      b.op("bn", "aten._native_batch_norm_legit_no_training.default",
+           {conv, p[0], p[1], p[2], p[3]}, {{"momentum", 0.1}, {"eps", 1.0}}, {1, 2, 4, 4}, 3);
   const auto value = b.getitem("value", bn, 0);
   const auto folded = passes::fuse_batch_norm(b.done({value, other}));
   // other still reads the original weight; conv reads w * gamma / sqrt(var + eps).

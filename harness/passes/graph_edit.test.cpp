@@ -25,7 +25,8 @@ TEST_CASE("an edit plan replaces, forwards and drops only what the edits left un
   passes::edit_plan plan(g);
   CHECK(plan.fresh_id("a") == "a_2");
   CHECK(plan.fresh_id("new") == "new");
-  // r reads x directly: a and then c lose their last reader and go; `unread` never had one and stays.
+  // r reads x directly: a and then c lose their last reader and go; `unread` never had one and
+  // stays.
   plan.forward(a, x);
   const auto edited = plan.apply(g);
   CHECK(edited.find("unread").has_value());
@@ -35,8 +36,9 @@ TEST_CASE("an edit plan replaces, forwards and drops only what the edits left un
 
   passes::edit_plan twice(g);
   graph::node neg{"a.neg", "aten.neg.default", {x}, {}, {{dtype::float32, shape{4}}}, {}};
-  graph::node sum{"a", "aten.add.Tensor", {passes::replacement_value(0), c}, {},
-                  {{dtype::float32, shape{4}}}, {}};
+  graph::node sum{
+      "a", "aten.add.Tensor", {passes::replacement_value(0), c}, {}, {{dtype::float32, shape{4}}},
+      {}};
   twice.replace(a, {{neg, sum}, 1});
   const auto replaced = twice.apply(g);
   CHECK(replaced[*replaced.find("a")].inputs[0] == *replaced.find("a.neg"));
@@ -55,8 +57,8 @@ TEST_CASE("inconsistent edits are errors, not broken graphs", "[passes][graph_ed
   cycle.forward(r, a);
   CHECK_THROWS_AS(cycle.apply(g), qlower::error);
   passes::edit_plan ahead(g);
-  graph::node early{"a", "aten.relu.default", {passes::replacement_value(1)}, {},
-                    {{dtype::float32, shape{4}}}, {}};
+  graph::node early{"a", "aten.relu.default",          {passes::replacement_value(1)},
+                    {},  {{dtype::float32, shape{4}}}, {}};
   ahead.replace(a, {{early}, 0});
   CHECK_THROWS_AS(ahead.apply(g), qlower::error);
 }

@@ -57,32 +57,36 @@ graph::plain_graph block(bool export_spelling) {
   graph_builder b(export_spelling ? "export" : "make_fx");
   const auto x = b.input("x", {1, 3, 8, 8});
   const auto w = b.constant("w", {8, 3, 3, 3});
-  graph::attribute_map conv_attrs{{"stride", ints({1, 1})}, {"padding", ints({1, 1})},
-                                  {"dilation", ints({1, 1})}, {"groups", std::int64_t{1}}};
+  graph::attribute_map conv_attrs{{"stride", ints({1, 1})},
+                                  {"padding", ints({1, 1})},
+                                  {"dilation", ints({1, 1})},
+                                  {"groups", std::int64_t{1}}};
   if (!export_spelling) {
     conv_attrs["transposed"] = false;
     conv_attrs["output_padding"] = ints({0, 0});
   }
-  const auto conv = b.op("conv", export_spelling ? "aten.conv2d.default" : "aten.convolution.default",
-                         {x, w, graph::no_node}, conv_attrs, {1, 8, 8, 8});
+  const auto conv =
+      b.op("conv", export_spelling ? "aten.conv2d.default" : "aten.convolution.default",
+           {x, w, graph::no_node}, conv_attrs, {1, 8, 8, 8});
   std::vector<graph::node_index> p;
   for (const char* name : {"gamma", "beta", "mean", "var"})
     p.push_back(b.constant(name, {8}));
   graph::node_index normalized;
   if (export_spelling) {
-    normalized = b.op("bn", "aten.batch_norm.default", {conv, p[0], p[1], p[2], p[3]},
-                      {{"training", false}, {"momentum", 0.1}, {"eps", 1e-5},
-                       {"cudnn_enabled", false}},
-                      {1, 8, 8, 8});
+    normalized =
+        b.op("bn", "aten.batch_norm.default", {conv, p[0], p[1], p[2], p[3]},
+             {{"training", false}, {"momentum", 0.1}, {"eps", 1e-5}, {"cudnn_enabled", false}},
+             {1, 8, 8, 8});
   } else {
     const auto bn = b.op("bn", "aten.native_batch_norm.default", {conv, p[0], p[1], p[2], p[3]},
                          {{"training", false}, {"momentum", 0.1}, {"eps", 1e-5}}, {1, 8, 8, 8}, 3);
     normalized = b.getitem("bn_value", bn, 0);
   }
-  const auto relu6 = b.op("relu6", export_spelling ? "aten.hardtanh.default" : "aten.hardtanh_.default",
-                          {normalized}, {{"min_val", 0.0}, {"max_val", 6.0}}, {1, 8, 8, 8});
-  const auto nhwc = b.op("nhwc", "aten.permute.default", {relu6}, {{"dims", ints({0, 2, 3, 1})}},
-                         {1, 8, 8, 8});
+  const auto relu6 =
+      b.op("relu6", export_spelling ? "aten.hardtanh.default" : "aten.hardtanh_.default",
+           {normalized}, {{"min_val", 0.0}, {"max_val", 6.0}}, {1, 8, 8, 8});
+  const auto nhwc =
+      b.op("nhwc", "aten.permute.default", {relu6}, {{"dims", ints({0, 2, 3, 1})}}, {1, 8, 8, 8});
   const auto flat = b.op("flat", "aten.view.default", {nhwc}, {{"size", ints({1, 512})}}, {1, 512});
   const auto fw = b.constant("fc.w", {10, 512});
   const auto fb = b.constant("fc.b", {10});
@@ -113,8 +117,8 @@ TEST_CASE("torch.export's spellings partition as their make_fx twins do", "[pipe
 
 TEST_CASE("the stages run in order and are reported", "[pipeline]") {
   std::vector<std::string> stages;
-  pipeline::lower_for<targets::ethos_u85>(block(true),
-                                          [&](std::string_view stage) { stages.emplace_back(stage); });
+  pipeline::lower_for<targets::ethos_u85>(
+      block(true), [&](std::string_view stage) { stages.emplace_back(stage); });
   CHECK(stages == std::vector<std::string>{"canonicalize", "fuse_batch_norm",
                                            "decompose_for_annotation", "annotate", "convert",
                                            "decompose", "partition"});

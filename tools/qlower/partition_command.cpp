@@ -19,9 +19,9 @@
 #include "qlower/core/error.hpp"
 #include "qlower/graph/io/json.hpp"
 #include "qlower/passes/partition.hpp"
-#include "qlower/pipeline/lower.hpp"
 #include "qlower/passes/remove_redundant.hpp"
 #include "qlower/passes/tag_layouts.hpp"
+#include "qlower/pipeline/lower.hpp"
 #include "qlower/targets/allow_list.hpp"
 #include "qlower/targets/ethos_u55.hpp"
 #include "qlower/targets/vulkan.hpp"
@@ -114,8 +114,11 @@ partition_result partition_graph(const partition_options& options, progress& rep
   if (allowed) {
     report.stage("partitioning against the allow list");
     passes::partition_plan plan = passes::partition(input, *allowed);
-    return {input, std::move(plan), "the allow list " + options.allow_file + ", no quantization",
-            std::nullopt, {}};
+    return {input,
+            std::move(plan),
+            "the allow list " + options.allow_file + ", no quantization",
+            std::nullopt,
+            {}};
   }
   if (!rules)
     rules = traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>();

@@ -84,9 +84,8 @@ struct log_softmax_int : op<"aten.log_softmax.int"> {};
 struct _log_softmax_default : op<"aten._log_softmax.default"> {};
 struct layer_norm_default : op<"aten.layer_norm.default"> {};
 struct group_norm_default : op<"aten.group_norm.default"> {};
-struct addmm_default
-    : op<"aten.addmm.default", recomposes_to<linear_default, patterns::addmm_of_transposed_weight>> {
-};
+struct addmm_default : op<"aten.addmm.default",
+                          recomposes_to<linear_default, patterns::addmm_of_transposed_weight>> {};
 struct matmul_default : op<"aten.matmul.default"> {};
 struct einsum_default : op<"aten.einsum.default"> {};
 struct scaled_dot_product_attention_default : op<"aten.scaled_dot_product_attention.default"> {};

@@ -96,7 +96,7 @@ struct op_info {
   bool axis_permutation;
   bool pure_view;
   bool concatenation;
-  rewrite_function rewrite;  ///< null for an op lowered as itself
+  rewrite_function rewrite;            ///< null for an op lowered as itself
   canonicalize_function canonicalize;  ///< null unless kind is spelling
   op_id recomposes_to;                 ///< unknown_op unless the op declares recomposes_to<>
 };

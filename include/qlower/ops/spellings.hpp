@@ -117,8 +117,8 @@ struct conv_as_convolution {
              {"dilation", detail::per_spatial_dim(node.attrs, "dilation", spatial, 1)},
              {"transposed", graph::attribute(false)},
              {"output_padding", graph::attribute(std::move(zeros))},
-             {"groups", groups == node.attrs.end() ? graph::attribute(std::int64_t{1})
-                                                   : groups->second}},
+             {"groups",
+              groups == node.attrs.end() ? graph::attribute(std::int64_t{1}) : groups->second}},
             1};
   }
 };
@@ -174,9 +174,9 @@ struct softmax_as_internal_softmax {
     const auto dtype = node.attrs.find("dtype");
     if (dtype != node.attrs.end() && dtype->second.kind() != graph::attribute_kind::null)
       detail::refuse("a softmax with a dtype casts first; not a plain _softmax", "dtype");
-    return {{{"dim", detail::copied(node.attrs, "dim")},
-             {"half_to_float", graph::attribute(false)}},
-            1};
+    return {
+        {{"dim", detail::copied(node.attrs, "dim")}, {"half_to_float", graph::attribute(false)}},
+        1};
   }
 };
 

@@ -102,8 +102,8 @@ struct only_first_output_read {
 namespace qlower::passes {
 
 namespace detail {
-using recompose_function = std::optional<ops::patterns::recomposition> (*)(
-    const graph::plain_graph&, graph::node_index);
+using recompose_function =
+    std::optional<ops::patterns::recomposition> (*)(const graph::plain_graph&, graph::node_index);
 
 template <class Op>
 constexpr recompose_function recompose_function_of() {
@@ -161,15 +161,15 @@ inline graph::plain_graph canonicalize(const graph::plain_graph& g,
       const auto present = std::make_unique<bool[]>(arity + 1);
       for (std::size_t k = 0; k < arity; ++k)
         present[k] = source.inputs[k] != graph::no_node;
-      const ops::spellings::spelling_context context{source.attrs, {present.get(), arity},
-                                                     source.outputs.front().dims.dims()};
+      const ops::spellings::spelling_context context{
+          source.attrs, {present.get(), arity}, source.outputs.front().dims.dims()};
       ops::spellings::canonical_node canonical;
       try {
         canonical = row.canonicalize(context);
       } catch (const error& refused) {
         note(n, "stays " + source.op + " (" + std::string(ops::op_table[row.canonical].name) +
-                    " only when " + refused.message() + " does not hold: " +
-                    refused.location().field + ")");
+                    " only when " + refused.message() +
+                    " does not hold: " + refused.location().field + ")");
         continue;
       }
       graph::node made = source;
@@ -181,9 +181,14 @@ inline graph::plain_graph canonicalize(const graph::plain_graph& g,
         // statistics): its first output, through a getitem, is the spelling's value.
         made.id = plan.fresh_id(source.id + ".native");
         while (made.outputs.size() < canonical.output_count)
-          made.outputs.push_back({source.outputs.front().type, shape{std::vector<std::int64_t>{0}}});
-        graph::node first{source.id, "getitem", {replacement_value(0)},
-                          {{"index", std::int64_t{0}}}, {source.outputs.front()}, {}};
+          made.outputs.push_back(
+              {source.outputs.front().type, shape{std::vector<std::int64_t>{0}}});
+        graph::node first{source.id,
+                          "getitem",
+                          {replacement_value(0)},
+                          {{"index", std::int64_t{0}}},
+                          {source.outputs.front()},
+                          {}};
         with.nodes = {std::move(made), std::move(first)};
         with.value = 1;
       } else if (canonical.output_count != source.outputs.size()) {
@@ -200,8 +205,8 @@ inline graph::plain_graph canonicalize(const graph::plain_graph& g,
     if (row.kind == ops::variant_kind::inplace) {
       const graph::node_index self = source.inputs.empty() ? graph::no_node : source.inputs[0];
       if (self != graph::no_node && detail::reads_after(g, self, n)) {
-        note(n, "stays " + source.op + ": '" + g[self].id +
-                    "' is read after it changes it in place");
+        note(n,
+             "stays " + source.op + ": '" + g[self].id + "' is read after it changes it in place");
         continue;
       }
       graph::node made = source;

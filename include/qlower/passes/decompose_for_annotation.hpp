@@ -49,9 +49,14 @@ struct annotation_decomposition<ops::aten::addmm_default> {
     }
     const graph::node& source = g[n];
     graph::node product{plan.fresh_id(source.id + ".mm"), "aten.mm.default",
-                        {inputs[1], inputs[2]}, {}, {source.outputs.front()}, {}};
-    graph::node sum{source.id, "aten.add.Tensor", {replacement_value(0), inputs[0]},
-                    {{"alpha", std::int64_t{1}}}, {source.outputs.front()}, {}};
+                        {inputs[1], inputs[2]},           {},
+                        {source.outputs.front()},         {}};
+    graph::node sum{source.id,
+                    "aten.add.Tensor",
+                    {replacement_value(0), inputs[0]},
+                    {{"alpha", std::int64_t{1}}},
+                    {source.outputs.front()},
+                    {}};
     return replacement{{std::move(product), std::move(sum)}, 1};
   }
 };
@@ -95,10 +100,18 @@ struct annotation_decomposition<ops::aten::_native_batch_norm_legit_no_training_
       scale.data = std::move(scales);
       shift.data = std::move(shifts);
     }
-    graph::node product{plan.fresh_id(source.id + ".mul"), "aten.mul.Tensor",
-                        {input, replacement_value(0)}, {}, {value}, {}};
-    graph::node sum{source.id, "aten.add.Tensor", {replacement_value(2), replacement_value(1)},
-                    {{"alpha", std::int64_t{1}}}, {value}, {}};
+    graph::node product{plan.fresh_id(source.id + ".mul"),
+                        "aten.mul.Tensor",
+                        {input, replacement_value(0)},
+                        {},
+                        {value},
+                        {}};
+    graph::node sum{source.id,
+                    "aten.add.Tensor",
+                    {replacement_value(2), replacement_value(1)},
+                    {{"alpha", std::int64_t{1}}},
+                    {value},
+                    {}};
     for (graph::node_index reader : std::get<std::vector<graph::node_index>>(readers))
       plan.forward(reader, n);
     return replacement{{std::move(scale), std::move(shift), std::move(product), std::move(sum)}, 3};

@@ -58,8 +58,9 @@ struct batch_norm_parameters {
 };
 
 /// The parameters of `bn` for `channels` channels, or why they do not fit.
-inline std::variant<batch_norm_parameters, std::string> read_batch_norm(
-    const graph::plain_graph& g, graph::node_index bn, std::int64_t channels) {
+inline std::variant<batch_norm_parameters, std::string> read_batch_norm(const graph::plain_graph& g,
+                                                                        graph::node_index bn,
+                                                                        std::int64_t channels) {
   const auto inputs = g.inputs(bn);
   if (inputs.size() != 5)
     return "it takes " + std::to_string(inputs.size()) + " inputs, not 5";
@@ -154,8 +155,9 @@ inline graph::plain_graph fuse_batch_norm(const graph::plain_graph& g,
     const node_index producer = g.inputs(bn).empty() ? no_node : g.inputs(bn)[0];
     const bool after_conv = detail::is_op(g, producer, convolution);
     if (!after_conv && !detail::is_op(g, producer, linear)) {
-      note(bn, producer == no_node ? "it has no input"
-                                   : "its input '" + g[producer].id + "' is no convolution or linear");
+      note(bn, producer == no_node
+                   ? "it has no input"
+                   : "its input '" + g[producer].id + "' is no convolution or linear");
       continue;
     }
     if (plan.edited(producer)) {
@@ -179,8 +181,8 @@ inline graph::plain_graph fuse_batch_norm(const graph::plain_graph& g,
       continue;
     }
     const graph::attribute* transposed = g.attribute_of(producer, "transposed");
-    if (after_conv && (transposed == nullptr || transposed->as_bool() == nullptr ||
-                       *transposed->as_bool())) {
+    if (after_conv &&
+        (transposed == nullptr || transposed->as_bool() == nullptr || *transposed->as_bool())) {
       note(bn, "'" + g[producer].id + "' is a transposed convolution");
       continue;
     }
@@ -227,8 +229,7 @@ inline graph::plain_graph fuse_batch_norm(const graph::plain_graph& g,
     const auto count = static_cast<std::size_t>(channels);
     const std::vector<double>* weight_data = detail::float_data(g, weight);
     const std::vector<double>* bias_data = detail::float_data(g, bias);
-    const std::optional<detail::channel_affine> affine =
-        detail::affine_of(g, bn_parameters, count);
+    const std::optional<detail::channel_affine> affine = detail::affine_of(g, bn_parameters, count);
     if (weight_data != nullptr && affine && (bias == no_node || bias_data != nullptr)) {
       std::vector<double> new_weight(weight_data->size());
       const std::size_t per_channel = count == 0 ? 0 : weight_data->size() / count;
@@ -240,7 +241,8 @@ inline graph::plain_graph fuse_batch_norm(const graph::plain_graph& g,
       std::vector<double> new_bias(count);
       for (std::size_t c = 0; c < count; ++c) {
         const float b = bias_data ? static_cast<float>((*bias_data)[c]) : 0.0F;
-        new_bias[c] = (b - affine->mean[c]) * affine->var_rsqrt[c] * affine->gamma[c] + affine->beta[c];
+        new_bias[c] =
+            (b - affine->mean[c]) * affine->var_rsqrt[c] * affine->gamma[c] + affine->beta[c];
       }
       folded_weight.data = std::move(new_weight);
       folded_bias.data = std::move(new_bias);
@@ -256,7 +258,8 @@ inline graph::plain_graph fuse_batch_norm(const graph::plain_graph& g,
     if (folded.inputs.size() < 3)
       folded.inputs.resize(3, no_node);
     folded.inputs[2] = replacement_value(1);
-    plan.replace(producer, {{std::move(folded_weight), std::move(folded_bias), std::move(folded)}, 2});
+    plan.replace(producer,
+                 {{std::move(folded_weight), std::move(folded_bias), std::move(folded)}, 2});
     for (node_index reader : std::get<std::vector<node_index>>(readers))
       plan.forward(reader, producer);
   }

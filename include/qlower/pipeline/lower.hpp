@@ -45,7 +45,8 @@ quantizer_rules rules_of() {
 /// What ExecuTorch does before it annotates: every node in its canonical form,
 /// batch norms folded into their conv or linear, and the quantizer's
 /// decompositions. `notes` receives every node a stage left as it was, and why.
-inline graph::plain_graph prepare(const graph::plain_graph& g, std::vector<passes::pass_note>& notes,
+inline graph::plain_graph prepare(const graph::plain_graph& g,
+                                  std::vector<passes::pass_note>& notes,
                                   const stage_observer& on_stage = {}) {
   auto stage = [&](std::string_view name) {
     if (on_stage)
