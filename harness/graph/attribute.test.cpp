@@ -31,6 +31,14 @@ TEST_CASE("an int is not a float and a bool is not an int", "[graph][attribute]"
   CHECK(*attribute("x").as_string() == "x");
 }
 
+TEST_CASE("as_number reads an int or a float, and nothing else", "[graph][attribute]") {
+  CHECK(attribute(std::int64_t{2}).as_number() == 2.0);
+  CHECK(attribute(0.5).as_number() == 0.5);
+  CHECK_FALSE(attribute(true).as_number().has_value());
+  CHECK_FALSE(attribute("1").as_number().has_value());
+  CHECK_FALSE(attribute(nullptr).as_number().has_value());
+}
+
 TEST_CASE("as_int_list reads only lists of ints", "[graph][attribute]") {
   CHECK(attribute(attribute::list{0, 2, 1}).as_int_list() == std::vector<std::int64_t>{0, 2, 1});
   CHECK(attribute(attribute::list{}).as_int_list() == std::vector<std::int64_t>{});

@@ -13,7 +13,8 @@ namespace qlower::harness {
 /// The schema names an op header declares with op<>, alias_of<> or variant_of<>,
 /// read from its source, so a test covers every op of a header without a second list.
 inline std::set<std::string> declared_in(const std::filesystem::path& header) {
-  const std::regex declaration(R"(struct\s+\w+\s*:\s*(?:op|alias_of|variant_of|spelling_of)<[^"]*"([^"]+)\")");
+  const std::regex declaration(
+      R"(struct\s+\w+\s*:\s*(?:op|alias_of|variant_of|spelling_of)<[^"]*"([^"]+)\")");
   std::ifstream file(header);
   std::stringstream text;
   text << file.rdbuf();

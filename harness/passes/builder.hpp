@@ -44,6 +44,16 @@ class graph_builder {
                         {g_[source].outputs[static_cast<std::size_t>(index)]},
                         {}});
   }
+  /// A batch norm's inputs: `input`, then constants `<prefix>gamma`, `beta`,
+  /// `mean`, `var` of one value per channel, without data.
+  std::vector<graph::node_index> batch_norm_inputs(graph::node_index input,
+                                                   const std::string& prefix,
+                                                   std::int64_t channels) {
+    std::vector<graph::node_index> inputs{input};
+    for (const char* name : {"gamma", "beta", "mean", "var"})
+      inputs.push_back(constant(prefix + name, {channels}));
+    return inputs;
+  }
   graph::plain_graph done(std::vector<graph::node_index> outputs) {
     g_.set_outputs(std::move(outputs));
     return std::move(g_);

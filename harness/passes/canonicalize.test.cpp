@@ -49,11 +49,8 @@ TEST_CASE("batch_norm becomes the inference op read through a getitem that keeps
           "[passes][canonicalize]") {
   graph_builder b;
   const auto x = b.input("x", {1, 4, 2, 2});
-  std::vector<graph::node_index> params;
-  for (const char* name : {"gamma", "beta", "mean", "var"})
-    params.push_back(b.constant(name, {4}));
   const auto bn =
-      b.op("bn", "aten.batch_norm.default", {x, params[0], params[1], params[2], params[3]},
+      b.op("bn", "aten.batch_norm.default", b.batch_norm_inputs(x, "", 4),
            {{"training", false}, {"momentum", 0.1}, {"eps", 1e-5}, {"cudnn_enabled", true}},
            {1, 4, 2, 2});
   const auto relu = b.op("relu", "aten.relu.default", {bn}, {}, {1, 4, 2, 2});
@@ -71,12 +68,8 @@ TEST_CASE("a spelling that is another operation stays, with a note naming the at
           "[passes][canonicalize]") {
   graph_builder b;
   const auto x = b.input("x", {1, 4, 2, 2});
-  std::vector<graph::node_index> params;
-  for (const char* name : {"gamma", "beta", "mean", "var"})
-    params.push_back(b.constant(name, {4}));
-  const auto bn =
-      b.op("bn", "aten.native_batch_norm.default", {x, params[0], params[1], params[2], params[3]},
-           {{"training", true}, {"momentum", 0.1}, {"eps", 1e-5}}, {1, 4, 2, 2}, 3);
+  const auto bn = b.op("bn", "aten.native_batch_norm.default", b.batch_norm_inputs(x, "", 4),
+                       {{"training", true}, {"momentum", 0.1}, {"eps", 1e-5}}, {1, 4, 2, 2}, 3);
   const auto first = b.getitem("first", bn, 0);
   const auto reshaped = b.op("r", "aten._reshape_alias.default", {first},
                              {{"size", ints({4, 4})}, {"stride", ints({1, 4})}}, {4, 4});

@@ -119,12 +119,9 @@ TEST_CASE("a batch norm that cannot be folded stays, with the reason",
   const auto other = b.op("other", "aten.convolution.default", {x, w, graph::no_node},
                           harness::conv_attrs(), {1, 2, 4, 4});
   auto batch_norm = [&](const std::string& id, graph::node_index input, std::int64_t channels) {
-    std::vector<graph::node_index> p;
-    for (const char* name : {"gamma", "beta", "mean", "var"})
-      p.push_back(b.constant(id + "." + name, {channels}));
-    const auto bn =
-        b.op(id, "aten._native_batch_norm_legit_no_training.default",
-             {input, p[0], p[1], p[2], p[3]}, {{"momentum", 0.1}, {"eps", 1e-5}}, {1, 2, 4, 4}, 3);
+    const auto bn = b.op(id, "aten._native_batch_norm_legit_no_training.default",
+                         b.batch_norm_inputs(input, id + ".", channels),
+                         {{"momentum", 0.1}, {"eps", 1e-5}}, {1, 2, 4, 4}, 3);
     return b.getitem(id + ".value", bn, 0);
   };
   const auto relu = b.op("relu", "aten.relu.default", {x}, {}, {1, 2, 4, 4});

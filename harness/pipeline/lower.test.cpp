@@ -68,17 +68,15 @@ graph::plain_graph block(bool export_spelling) {
   const auto conv =
       b.op("conv", export_spelling ? "aten.conv2d.default" : "aten.convolution.default",
            {x, w, graph::no_node}, conv_attrs, {1, 8, 8, 8});
-  std::vector<graph::node_index> p;
-  for (const char* name : {"gamma", "beta", "mean", "var"})
-    p.push_back(b.constant(name, {8}));
+  const std::vector<graph::node_index> bn_inputs = b.batch_norm_inputs(conv, "", 8);
   graph::node_index normalized;
   if (export_spelling) {
     normalized =
-        b.op("bn", "aten.batch_norm.default", {conv, p[0], p[1], p[2], p[3]},
+        b.op("bn", "aten.batch_norm.default", bn_inputs,
              {{"training", false}, {"momentum", 0.1}, {"eps", 1e-5}, {"cudnn_enabled", false}},
              {1, 8, 8, 8});
   } else {
-    const auto bn = b.op("bn", "aten.native_batch_norm.default", {conv, p[0], p[1], p[2], p[3]},
+    const auto bn = b.op("bn", "aten.native_batch_norm.default", bn_inputs,
                          {{"training", false}, {"momentum", 0.1}, {"eps", 1e-5}}, {1, 8, 8, 8}, 3);
     normalized = b.getitem("bn_value", bn, 0);
   }

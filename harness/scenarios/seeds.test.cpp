@@ -114,9 +114,10 @@ vulkan_outcome lower_vulkan(const std::string& file) {
   return result;
 }
 
-TEST_CASE("seed 003: identity ops keep PACKED_INT8, so a RefineNet-like decoder needs 3 "
-          "layout transitions instead of 11",
-          "[scenarios][seed_003]") {
+TEST_CASE(
+    "seed 003: identity ops keep PACKED_INT8, so a RefineNet-like decoder needs 3 "
+    "layout transitions instead of 11",
+    "[scenarios][seed_003]") {
   const std::string file = "seed_003_refinenet.json";
   const vulkan_outcome qlower_rules = lower_vulkan<targets::vulkan>(file);
   CHECK(qlower_rules.transitions == 3);

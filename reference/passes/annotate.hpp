@@ -73,6 +73,8 @@ inline const std::set<std::string> set_a{"abs",
                                          "cumsum",
                                          "remainder.Scalar",
                                          "tan"};
+// Set D, with make_fx's spellings of view (_reshape_alias, _reshape_alias_copy),
+// which take view's rule in qlower.
 inline const std::set<std::string> set_d{"squeeze",
                                          "squeeze_copy",
                                          "squeeze_copy.dim",
@@ -91,7 +93,6 @@ inline const std::set<std::string> set_d{"squeeze",
                                          "view_as",
                                          "view_copy",
                                          "_unsafe_view",
-                                         // make_fx's spellings of view take view's rule in qlower
                                          "_reshape_alias",
                                          "_reshape_alias_copy",
                                          "select.int",

@@ -122,14 +122,13 @@ partition_result partition_graph(const partition_options& options, progress& rep
   }
   if (!rules)
     rules = traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>();
-  const pipeline::quantizer_rules quantizer{rules->rules, rules->config};
   const pipeline::stage_observer on_stage = [&](std::string_view stage) {
     report.stage(std::string(stage));
   };
   pipeline::lowering lowered =
       options.target == "ethos-u85"
-          ? pipeline::lower_for<targets::ethos_u85>(input, quantizer, on_stage)
-          : pipeline::lower_for<targets::ethos_u55>(input, quantizer, on_stage);
+          ? pipeline::lower_for<targets::ethos_u85>(input, *rules, on_stage)
+          : pipeline::lower_for<targets::ethos_u55>(input, *rules, on_stage);
   const std::string quantizer_name = options.rules_file.empty()
                                          ? "the built-in arm_quantizer"
                                          : "the rules of " + options.rules_file;

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "progress.hpp"
-#include "qlower/passes/graph_edit.hpp"
 #include "qlower/graph/plain_graph.hpp"
+#include "qlower/passes/graph_edit.hpp"
 #include "qlower/passes/partition.hpp"
 #include "qlower/passes/tag_layouts.hpp"
 

@@ -61,6 +61,14 @@ class attribute {
   const double* as_double() const noexcept { return std::get_if<double>(&value_); }
   const std::string* as_string() const noexcept { return std::get_if<std::string>(&value_); }
   const list* as_list() const noexcept { return std::get_if<list>(&value_); }
+  /// The value as a number, if it is an int or a float (a schema `float` or `Scalar`).
+  std::optional<double> as_number() const noexcept {
+    if (const std::int64_t* value = as_int())
+      return static_cast<double>(*value);
+    if (const double* value = as_double())
+      return *value;
+    return std::nullopt;
+  }
 
   /// The value as a list of ints, if it is one (the form of `dims`, `stride` ...).
   std::optional<std::vector<std::int64_t>> as_int_list() const {

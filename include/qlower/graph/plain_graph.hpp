@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -229,5 +230,26 @@ class plain_graph {
 };
 
 static_assert(graph<plain_graph>);
+
+/// Ids for the nodes a pass adds to a graph: `base`, or `base_2`, `base_3`...,
+/// never one the graph or an earlier call already has.
+class unique_ids {
+ public:
+  explicit unique_ids(const plain_graph& g) {
+    for (const node& n : g.nodes())
+      taken_.insert(n.id);
+  }
+
+  std::string fresh(const std::string& base) {
+    std::string id = base;
+    for (int suffix = 2; taken_.contains(id); ++suffix)
+      id = base + "_" + std::to_string(suffix);
+    taken_.insert(id);
+    return id;
+  }
+
+ private:
+  std::unordered_set<std::string> taken_;
+};
 
 }  // namespace qlower::graph

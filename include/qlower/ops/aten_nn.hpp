@@ -43,7 +43,7 @@ struct batch_norm_default
                   spellings::batch_norm_as_inference> {};
 struct native_batch_norm_default
     : spelling_of<_native_batch_norm_legit_no_training_default, "aten.native_batch_norm.default",
-                  spellings::native_batch_norm_as_inference> {};
+                  spellings::batch_norm_as_inference> {};
 
 //===--- Pooling and means: set E, the output shares the producer's spec ---===//
 

@@ -10,6 +10,7 @@
 
 #include "qlower/core/error.hpp"
 #include "qlower/graph/attribute.hpp"
+#include "qlower/graph/concept.hpp"
 
 /// How each tracer's spelling of an operation corresponds to qlower's
 /// canonical op (lowering.md section 3). A canonicalizer reads one node of the
@@ -22,8 +23,8 @@ namespace qlower::ops::spellings {
 /// What a canonicalizer may read of the node it rewrites.
 struct spelling_context {
   const graph::attribute_map& attrs;
-  /// Whether each input slot holds a tensor (false for an absent optional).
-  std::span<const bool> inputs_present;
+  /// The input slots; graph::no_node for an absent optional tensor.
+  std::span<const graph::node_index> inputs;
   /// The dimensions of the node's first output.
   std::span<const std::int64_t> output_dims;
 };
@@ -56,10 +57,6 @@ inline bool read_bool(const graph::attribute_map& attrs, const std::string& name
   return *value.as_bool();
 }
 
-inline graph::attribute copied(const graph::attribute_map& attrs, const std::string& name) {
-  return required(attrs, name);
-}
-
 /// A per-spatial-dimension attribute as a list: conv2d's `stride=1` is [1, 1].
 inline graph::attribute per_spatial_dim(const graph::attribute_map& attrs, const std::string& name,
                                         std::size_t spatial, std::int64_t fallback) {
@@ -89,7 +86,8 @@ inline graph::attribute per_spatial_dim(const graph::attribute_map& attrs, const
 
 /// The inference batch norm needs the running statistics (inputs 3 and 4).
 inline void require_running_statistics(const spelling_context& node) {
-  if (node.inputs_present.size() != 5 || !node.inputs_present[3] || !node.inputs_present[4]) {
+  if (node.inputs.size() != 5 || node.inputs[3] == graph::no_node ||
+      node.inputs[4] == graph::no_node) {
     throw error("a batch norm without running statistics is not the inference batch norm",
                 error_location{"", "", "inputs"});
   }
@@ -123,25 +121,17 @@ struct conv_as_convolution {
   }
 };
 
-/// make_fx's `native_batch_norm` with `training=False`: the inference op.
-struct native_batch_norm_as_inference {
+/// make_fx's `native_batch_norm` and torch.export's `batch_norm` with
+/// `training=False` and running statistics: the inference op, whose value is
+/// its first output.
+struct batch_norm_as_inference {
   static canonical_node canonicalize(const spelling_context& node) {
     if (detail::read_bool(node.attrs, "training"))
       detail::refuse("training is true: a training-mode batch norm is not inference", "training");
     detail::require_running_statistics(node);
-    return {{{"momentum", detail::copied(node.attrs, "momentum")},
-             {"eps", detail::copied(node.attrs, "eps")}},
+    return {{{"momentum", detail::required(node.attrs, "momentum")},
+             {"eps", detail::required(node.attrs, "eps")}},
             3};
-  }
-};
-
-/// torch.export's `batch_norm` with `training=False`: the inference op, whose
-/// value is its first output.
-struct batch_norm_as_inference {
-  static canonical_node canonicalize(const spelling_context& node) {
-    canonical_node canonical = native_batch_norm_as_inference::canonicalize(node);
-    canonical.output_count = 3;
-    return canonical;
   }
 };
 
@@ -164,7 +154,7 @@ struct reshape_alias_as_view {
       }
       step *= (*size)[i] > 0 ? (*size)[i] : 1;
     }
-    return {{{"size", detail::copied(node.attrs, "size")}}, 1};
+    return {{{"size", detail::required(node.attrs, "size")}}, 1};
   }
 };
 
@@ -175,7 +165,7 @@ struct softmax_as_internal_softmax {
     if (dtype != node.attrs.end() && dtype->second.kind() != graph::attribute_kind::null)
       detail::refuse("a softmax with a dtype casts first; not a plain _softmax", "dtype");
     return {
-        {{"dim", detail::copied(node.attrs, "dim")}, {"half_to_float", graph::attribute(false)}},
+        {{"dim", detail::required(node.attrs, "dim")}, {"half_to_float", graph::attribute(false)}},
         1};
   }
 };

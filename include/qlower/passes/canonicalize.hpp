@@ -3,7 +3,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,15 +29,9 @@ struct recomposition {
 };
 
 namespace detail {
-inline bool is_one(const graph::attribute_map& attrs, const std::string& name) {
-  const auto found = attrs.find(name);
-  if (found == attrs.end())
-    return true;
-  if (const std::int64_t* value = found->second.as_int())
-    return *value == 1;
-  if (const double* value = found->second.as_double())
-    return *value == 1.0;
-  return false;
+/// addmm's alpha or beta: absent (the default, 1) or 1.
+inline bool is_one(const graph::attribute* factor) {
+  return factor == nullptr || factor->as_number() == 1.0;
 }
 
 /// The 2-D constant `w` when `n` is t(w) read by nothing else.
@@ -60,7 +53,7 @@ struct addmm_of_transposed_weight {
     const auto inputs = g.inputs(n);
     if (inputs.size() != 3 || inputs[1] == graph::no_node)
       return std::nullopt;
-    if (!detail::is_one(g[n].attrs, "alpha") || !detail::is_one(g[n].attrs, "beta"))
+    if (!detail::is_one(g.attribute_of(n, "alpha")) || !detail::is_one(g.attribute_of(n, "beta")))
       return std::nullopt;
     if (g.output_dims(inputs[1], 0).size() != 2)
       return std::nullopt;
@@ -157,12 +150,8 @@ inline graph::plain_graph canonicalize(const graph::plain_graph& g,
     const ops::op_info& row = ops::op_table[id];
     const graph::node& source = g[n];
     if (row.kind == ops::variant_kind::spelling) {
-      const std::size_t arity = source.inputs.size();
-      const auto present = std::make_unique<bool[]>(arity + 1);
-      for (std::size_t k = 0; k < arity; ++k)
-        present[k] = source.inputs[k] != graph::no_node;
-      const ops::spellings::spelling_context context{
-          source.attrs, {present.get(), arity}, source.outputs.front().dims.dims()};
+      const ops::spellings::spelling_context context{source.attrs, source.inputs,
+                                                     source.outputs.front().dims.dims()};
       ops::spellings::canonical_node canonical;
       try {
         canonical = row.canonicalize(context);

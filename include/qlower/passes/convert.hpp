@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -42,16 +41,8 @@ inline graph::plain_graph convert(const graph::plain_graph& g, const annotation_
   }
   graph::plain_graph result(g.name());
   std::vector<node_index> converted(g.node_count(), graph::no_node);
-  std::unordered_set<std::string> ids;
-  for (const node& n : g.nodes())
-    ids.insert(n.id);
-  auto fresh_id = [&](const std::string& base) {
-    std::string id = base;
-    for (int suffix = 2; ids.contains(id); ++suffix)
-      id = base + "_" + std::to_string(suffix);
-    ids.insert(id);
-    return id;
-  };
+  graph::unique_ids ids(g);
+  auto fresh_id = [&](const std::string& base) { return ids.fresh(base); };
   auto group_attrs = [&](std::uint32_t group, dtype type) {
     const traits::quant_spec& spec = plan.groups()[group].spec;
     return graph::attribute_map{{"quant_min", spec.quant_min},

@@ -50,8 +50,7 @@ inline graph::plain_graph decompose(const graph::plain_graph& g) {
                       error_location{"", rewritten.id, failure.location().field});
         }
         rewritten.op = std::string(ops::op_table[row.decomposes_to].name);
-      } else if (row.kind == ops::variant_kind::alias ||
-                 row.kind == ops::variant_kind::inplace) {
+      } else if (row.kind == ops::variant_kind::alias || row.kind == ops::variant_kind::inplace) {
         rewritten.op = std::string(ops::op_table[row.canonical].name);
       } else if (row.kind == ops::variant_kind::canonical &&
                  ops::copy_variant_table[id] != ops::unknown_op) {

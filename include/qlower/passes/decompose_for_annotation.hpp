@@ -13,6 +13,7 @@
 
 #include "qlower/graph/plain_graph.hpp"
 #include "qlower/ops/op_table.hpp"
+#include "qlower/passes/canonicalize.hpp"
 #include "qlower/passes/fuse_batch_norm.hpp"
 #include "qlower/passes/graph_edit.hpp"
 
@@ -36,10 +37,7 @@ struct annotation_decomposition<ops::aten::addmm_default> {
   static std::variant<replacement, std::string> decompose(const graph::plain_graph& g,
                                                           graph::node_index n, edit_plan& plan) {
     for (const char* factor : {"alpha", "beta"}) {
-      const graph::attribute* value = g.attribute_of(n, factor);
-      const bool one = value == nullptr || (value->as_int() && *value->as_int() == 1) ||
-                       (value->as_double() && *value->as_double() == 1.0);
-      if (!one)
+      if (!ops::patterns::detail::is_one(g.attribute_of(n, factor)))
         return std::string(factor) + " is not 1";
     }
     const auto inputs = g.inputs(n);

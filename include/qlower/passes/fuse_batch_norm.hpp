@@ -65,11 +65,7 @@ inline std::variant<batch_norm_parameters, std::string> read_batch_norm(const gr
   if (inputs.size() != 5)
     return "it takes " + std::to_string(inputs.size()) + " inputs, not 5";
   const graph::attribute* eps = g.attribute_of(bn, "eps");
-  std::optional<double> eps_value;
-  if (eps != nullptr && eps->as_double() != nullptr)
-    eps_value = *eps->as_double();
-  if (eps != nullptr && eps->as_int() != nullptr)
-    eps_value = static_cast<double>(*eps->as_int());
+  const std::optional<double> eps_value = eps == nullptr ? std::nullopt : eps->as_number();
   if (!eps_value || !(*eps_value >= 0.0))
     return std::string("its eps is not a non-negative number");
   constexpr std::array<const char*, 4> names{"weight", "bias", "running_mean", "running_var"};

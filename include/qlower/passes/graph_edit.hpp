@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -34,10 +33,7 @@ struct replacement {
 class edit_plan {
  public:
   explicit edit_plan(const graph::plain_graph& g)
-      : replaced_(g.node_count()), forwarded_(g.node_count(), graph::no_node) {
-    for (const graph::node& n : g.nodes())
-      taken_ids_.insert(n.id);
-  }
+      : replaced_(g.node_count()), forwarded_(g.node_count(), graph::no_node), ids_(g) {}
 
   void replace(graph::node_index n, replacement with) { replaced_[n] = std::move(with); }
   /// The readers of `n` read `to` instead.
@@ -45,22 +41,8 @@ class edit_plan {
   bool edited(graph::node_index n) const {
     return replaced_[n].has_value() || forwarded_[n] != graph::no_node;
   }
-  bool empty() const {
-    for (std::size_t n = 0; n < replaced_.size(); ++n) {
-      if (edited(static_cast<graph::node_index>(n)))
-        return false;
-    }
-    return true;
-  }
-
-  /// `base`, or `base_2`, `base_3`...: an id no node of the graph or of this plan has.
-  std::string fresh_id(const std::string& base) {
-    std::string id = base;
-    for (int suffix = 2; taken_ids_.contains(id); ++suffix)
-      id = base + "_" + std::to_string(suffix);
-    taken_ids_.insert(id);
-    return id;
-  }
+  /// An id no node of the graph or of this plan has (graph::unique_ids).
+  std::string fresh_id(const std::string& base) { return ids_.fresh(base); }
 
   /// The edited graph. Throws qlower::error when the edits are inconsistent
   /// (a forward cycle, a reference past a replacement's nodes).
@@ -171,7 +153,7 @@ class edit_plan {
  private:
   std::vector<std::optional<replacement>> replaced_;
   std::vector<graph::node_index> forwarded_;
-  std::unordered_set<std::string> taken_ids_;
+  graph::unique_ids ids_;
 };
 
 /// Something a pass left as it was, or did, that a user should know: the node

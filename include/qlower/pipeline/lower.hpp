@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <array>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -20,6 +19,7 @@
 #include "qlower/passes/graph_edit.hpp"
 #include "qlower/passes/partition.hpp"
 #include "qlower/traits/quantizer.hpp"
+#include "qlower/traits/stranded.hpp"
 
 /// The one sequence of stages every caller runs (lowering.md, "What qlower
 /// implements"): the tool, the tests, the fuzzers and the benchmarks.
@@ -30,17 +30,12 @@ namespace qlower::pipeline {
 /// that a caller can time the stages or report progress.
 using stage_observer = std::function<void(std::string_view stage)>;
 
-/// The quantizer a lowering annotates with: one rule per op and the specs of
-/// activations, weights and biases (a built-in policy or a user's rule file).
-struct quantizer_rules {
-  std::array<traits::qspec_rule, ops::op_count> rules{};
-  traits::quantization_config config{};
-};
-
-template <traits::quantizer_policy Policy>
-quantizer_rules rules_of() {
-  return {ops::rule_table<Policy>, Policy::config};
+namespace detail {
+inline void notify(const stage_observer& on_stage, std::string_view stage) {
+  if (on_stage)
+    on_stage(stage);
 }
+}  // namespace detail
 
 /// What ExecuTorch does before it annotates: every node in its canonical form,
 /// batch norms folded into their conv or linear, and the quantizer's
@@ -48,15 +43,11 @@ quantizer_rules rules_of() {
 inline graph::plain_graph prepare(const graph::plain_graph& g,
                                   std::vector<passes::pass_note>& notes,
                                   const stage_observer& on_stage = {}) {
-  auto stage = [&](std::string_view name) {
-    if (on_stage)
-      on_stage(name);
-  };
-  stage("canonicalize");
+  detail::notify(on_stage, "canonicalize");
   graph::plain_graph canonical = passes::canonicalize(g, &notes);
-  stage("fuse_batch_norm");
+  detail::notify(on_stage, "fuse_batch_norm");
   graph::plain_graph folded = passes::fuse_batch_norm(canonical, &notes);
-  stage("decompose_for_annotation");
+  detail::notify(on_stage, "decompose_for_annotation");
   return passes::decompose_for_annotation(folded, &notes);
 }
 
@@ -68,25 +59,22 @@ struct lowering {
 };
 
 /// Lowers `g` for an Arm Ethos-U target as ExecuTorch's INT flow does:
-/// prepare, annotate with `quantizer`, insert quantize/dequantize nodes,
+/// prepare, annotate with the rules and specs of `quantizer` (a built-in
+/// policy's, traits::rule_set_of, or a user's rule file), insert quantize/dequantize nodes,
 /// decompose into the edge dialect, and run the Arm partitioner.
 template <class Target>
-lowering lower_for(const graph::plain_graph& g, const quantizer_rules& quantizer,
+lowering lower_for(const graph::plain_graph& g, const traits::rule_set& quantizer,
                    const stage_observer& on_stage = {}) {
-  auto stage = [&](std::string_view name) {
-    if (on_stage)
-      on_stage(name);
-  };
   lowering result;
   const graph::plain_graph prepared = prepare(g, result.notes, on_stage);
-  stage("annotate");
+  detail::notify(on_stage, "annotate");
   const passes::annotation_plan annotation =
       passes::annotate_with(prepared, quantizer.rules, quantizer.config);
-  stage("convert");
+  detail::notify(on_stage, "convert");
   const graph::plain_graph converted = passes::convert(prepared, annotation);
-  stage("decompose");
+  detail::notify(on_stage, "decompose");
   result.graph = passes::decompose(converted);
-  stage("partition");
+  detail::notify(on_stage, "partition");
   result.plan = passes::partition_arm<Target>(result.graph);
   return result;
 }
@@ -94,7 +82,7 @@ lowering lower_for(const graph::plain_graph& g, const quantizer_rules& quantizer
 /// lower_for with a built-in quantizer policy.
 template <class Target, traits::quantizer_policy Policy = traits::arm_quantizer>
 lowering lower_for(const graph::plain_graph& g, const stage_observer& on_stage = {}) {
-  return lower_for<Target>(g, rules_of<Policy>(), on_stage);
+  return lower_for<Target>(g, traits::rule_set_of<Policy, Target>(), on_stage);
 }
 
 }  // namespace qlower::pipeline

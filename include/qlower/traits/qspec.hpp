@@ -33,14 +33,14 @@ constexpr std::optional<qspec_rule> first_explicit_rule(type_list<Ts...>) {
   return found;
 }
 
-template <class List>
-struct first_decomposition {
+/// The first tag of List for which Is<tag> holds, or void.
+template <template <class> class Is, class List>
+struct first_tag {
   using type = void;
 };
-template <class T, class... Ts>
-struct first_decomposition<type_list<T, Ts...>> {
-  using type = std::conditional_t<is_decomposition<T>::value, T,
-                                  typename first_decomposition<type_list<Ts...>>::type>;
+template <template <class> class Is, class T, class... Ts>
+struct first_tag<Is, type_list<T, Ts...>> {
+  using type = std::conditional_t<Is<T>::value, T, typename first_tag<Is, type_list<Ts...>>::type>;
 };
 
 template <class Decomposition>
@@ -82,7 +82,8 @@ inline constexpr qspec_rule qspec_rule_v =
 
 /// The decomposes_to<> tag of `Op`'s canonical op, or void for an op lowered as itself.
 template <class Op>
-using decomposition_t = typename detail::first_decomposition<detail::traits_of<Op>>::type;
+using decomposition_t =
+    typename detail::first_tag<detail::is_decomposition, detail::traits_of<Op>>::type;
 
 /// The op `Op` decomposes to, or void.
 template <class Op>
@@ -93,20 +94,11 @@ template <class T>
 struct is_recomposition : std::false_type {};
 template <class Target, class Pattern>
 struct is_recomposition<recomposes_to<Target, Pattern>> : std::true_type {};
-
-template <class List>
-struct first_recomposition {
-  using type = void;
-};
-template <class T, class... Ts>
-struct first_recomposition<type_list<T, Ts...>> {
-  using type = std::conditional_t<is_recomposition<T>::value, T,
-                                  typename first_recomposition<type_list<Ts...>>::type>;
-};
 }  // namespace detail
 
 /// The recomposes_to<> tag of `Op`'s canonical op, or void.
 template <class Op>
-using recomposition_t = typename detail::first_recomposition<detail::traits_of<Op>>::type;
+using recomposition_t =
+    typename detail::first_tag<detail::is_recomposition, detail::traits_of<Op>>::type;
 
 }  // namespace qlower::traits
