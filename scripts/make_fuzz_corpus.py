@@ -222,6 +222,8 @@ def affine_corpus():
 def pipeline_corpus():
     directory = reset("pipeline")
     copy_files(directory, "graph", (ROOT / "examples" / "graphs").glob("*.json"))
+    # the smallest real model: make_fx's spellings, batch norms to fold, t + addmm
+    copy_files(directory, "model", [ROOT / "examples" / "models" / "resnet18.json"])
     rng = random.Random(3)
     # graph_builder.hpp decodes any bytes; the first must not be '{' or JSON whitespace
     for i in range(24):
@@ -309,7 +311,8 @@ def json_corpus():
 
 def graph_dictionary():
     ops, attributes = {"input", "const", "getitem"}, {"index"}
-    for path in sorted((ROOT / "examples" / "graphs").glob("*.json")):
+    for path in sorted([*(ROOT / "examples" / "graphs").glob("*.json"),
+                        *(ROOT / "examples" / "models").glob("*.json")]):
         for node in json.loads(path.read_text())["nodes"]:
             ops.add(node["op"])
             attributes.update(node.get("attrs", {}))
@@ -321,7 +324,8 @@ def graph_dictionary():
     tokens += [f'"{op}"' for op in sorted(ops)] + [f'"{name}"' for name in sorted(attributes)]
     lines = ["# libFuzzer dictionary for the graph format (graph-format.md), for the fuzz",
              "# targets json and pipeline: field names, dtype names, and the ops and attributes",
-             "# of examples/graphs/*.json. Written by scripts/make_fuzz_corpus.py.", ""]
+             "# of examples/graphs/*.json and examples/models/*.json. Written by",
+             "# scripts/make_fuzz_corpus.py.", ""]
     lines += ['"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"' for token in tokens]
     (ROOT / "fuzz" / "dict" / "graph.dict").write_text("\n".join(lines) + "\n")
 

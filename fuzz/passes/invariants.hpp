@@ -2,7 +2,8 @@
 #pragma once
 
 // The invariants the pass fuzzers assert after each pass: what a pass keeps
-// of its input graph, and what a partitioning promises. Each failure aborts
+// of its input graph (stage_checks, for each stage of pipeline::lower_for),
+// and what a partitioning promises. Each failure aborts
 // through QLOWER_FUZZ_CHECK with the graph's node ids in the message.
 
 #include <algorithm>
@@ -17,7 +18,9 @@
 #include "fuzz/check.hpp"
 #include "qlower/graph/concept.hpp"
 #include "qlower/graph/plain_graph.hpp"
+#include "qlower/passes/convert.hpp"
 #include "qlower/passes/partition.hpp"
+#include "qlower/pipeline/lower.hpp"
 
 namespace qlower::fuzz {
 
@@ -157,5 +160,69 @@ inline void check_partition(const char* stage, const graph::plain_graph& g,
   QLOWER_FUZZ_CHECK(ordered == in_degree.size(),
                     std::string(stage) + ": the partitions do not form a DAG");
 }
+
+/// A node that convert inserts: a quantize or dequantize.
+inline bool is_inserted_by_convert(const graph::node& n) {
+  return n.op == passes::quantize_op_name || n.op == passes::dequantize_op_name ||
+         n.op == passes::quantize_per_channel_op_name;
+}
+
+/// The graph outputs of `after` have the dtypes and shapes those of `before` had, in order.
+inline void check_keeps_the_outputs(std::string_view stage, const graph::plain_graph& before,
+                                    const graph::plain_graph& after) {
+  QLOWER_FUZZ_CHECK(after.graph_outputs().size() == before.graph_outputs().size(),
+                    std::string(stage) + " changed the number of graph outputs");
+  for (std::size_t k = 0; k < before.graph_outputs().size(); ++k) {
+    QLOWER_FUZZ_CHECK(
+        after[after.graph_outputs()[k]].outputs.front() ==
+            before[before.graph_outputs()[k]].outputs.front(),
+        std::string(stage) + " changed the dtype or shape of graph output " + std::to_string(k));
+  }
+}
+
+/// The invariants of each stage of pipeline::lower_for, checked on the graph
+/// it returns against the graph the stage before returned.
+class stage_checks {
+ public:
+  explicit stage_checks(const graph::plain_graph& input) : previous_(input) {}
+
+  pipeline::stage_observer observer() {
+    return {.started = [this](std::string_view stage) { running_ = stage; },
+            .finished = [this](std::string_view stage,
+                               const graph::plain_graph& result) { check(stage, result); }};
+  }
+  /// The stage that was running when lower_for threw.
+  std::string_view running() const { return running_; }
+
+ private:
+  void check(std::string_view stage, const graph::plain_graph& result) {
+    const std::string name(stage);
+    check_laws((name + "'s graph obeys the graph laws").c_str(), result);
+    if (stage == "convert") {
+      check_keeps_every_node("convert", previous_, result, is_inserted_by_convert);
+    } else if (stage == "decompose") {
+      QLOWER_FUZZ_CHECK(result.node_count() == previous_.node_count(),
+                        "decompose changed the node count");
+      for (graph::node_index n = 0; n < result.node_count(); ++n) {
+        QLOWER_FUZZ_CHECK(
+            result[n].id == previous_[n].id && result[n].inputs == previous_[n].inputs &&
+                result[n].outputs == previous_[n].outputs,
+            "decompose changed node '" + previous_[n].id + "' beyond its op and attributes");
+      }
+      QLOWER_FUZZ_CHECK(std::vector<graph::node_index>(result.graph_outputs().begin(),
+                                                       result.graph_outputs().end()) ==
+                            std::vector<graph::node_index>(previous_.graph_outputs().begin(),
+                                                           previous_.graph_outputs().end()),
+                        "decompose changed the graph outputs");
+    } else {
+      // canonicalize, fuse_batch_norm, decompose_for_annotation: the values a user reads stay.
+      check_keeps_the_outputs(stage, previous_, result);
+    }
+    previous_ = result;
+  }
+
+  graph::plain_graph previous_;
+  std::string_view running_;
+};
 
 }  // namespace qlower::fuzz

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The whole pipeline on fuzzed graphs: read, annotate, convert, decompose and
-// the Arm partitioner for the Ethos-U55 and U85, as `qlower partition` runs
-// them; and the Vulkan path: partition with the Vulkan node checks,
+// The whole pipeline on fuzzed graphs: read, then pipeline::lower_for the
+// Ethos-U55 and U85 (canonicalize, fuse_batch_norm, decompose_for_annotation,
+// annotate, convert, decompose, the Arm partitioner), as `qlower partition`
+// runs it, each stage's graph checked; and the Vulkan path: partition with the Vulkan node checks,
 // remove_redundant and tag_layouts per delegate, apply_layout_plan.
 //
 // An input whose first byte is '{' or JSON whitespace is a graph document;
@@ -10,7 +11,9 @@
 //
 // Invariants: reading gives a graph or a qlower::error (decompose may also
 // reject a composite's attributes with one); no other pass throws on a graph
-// that read. No pass drops or duplicates a node (convert only adds
+// that read. canonicalize, fuse_batch_norm and decompose_for_annotation keep
+// the graph outputs' dtypes and shapes. No later pass drops or duplicates a
+// node (convert only adds
 // quantize/dequantize nodes, decompose keeps the nodes in order, apply_layout_
 // plan adds exactly one clone per transition); remove_redundant removes only
 // delegated copies and dead nodes, never a graph input, and changes nothing it
@@ -34,13 +37,11 @@
 #include "qlower/graph/io/json.hpp"
 #include "qlower/graph/plain_graph.hpp"
 #include "qlower/ops/op_table.hpp"
-#include "qlower/passes/annotate.hpp"
-#include "qlower/passes/arm_post_process.hpp"
 #include "qlower/passes/convert.hpp"
-#include "qlower/passes/decompose.hpp"
 #include "qlower/passes/partition.hpp"
 #include "qlower/passes/remove_redundant.hpp"
 #include "qlower/passes/tag_layouts.hpp"
+#include "qlower/pipeline/lower.hpp"
 #include "qlower/targets/ethos_u55.hpp"
 #include "qlower/targets/rejection.hpp"
 #include "qlower/targets/vulkan.hpp"
@@ -57,52 +58,24 @@ using qlower::fuzz::check_laws;
 using qlower::fuzz::check_partition;
 using qlower::fuzz::must_succeed;
 
-bool is_inserted_by_convert(const graph::node& n) {
-  return n.op == passes::quantize_op_name || n.op == passes::dequantize_op_name ||
-         n.op == passes::quantize_per_channel_op_name;
-}
-
-/// Annotate, convert, decompose with `Policy`, then the Arm partitioner for
-/// both Ethos-U targets; returns the lowered graph, or nothing when decompose
-/// rejected a composite's attributes.
-template <class Policy>
+/// pipeline::lower_for `Target` with `Policy`, every stage checked; the
+/// lowered graph, or nothing when decompose rejected a composite's
+/// attributes (the one typed error a stage may raise on a graph that read).
+template <class Target, class Policy>
 std::optional<plain_graph> run_ethos(const plain_graph& g) {
-  const traits::rule_set rules = traits::rule_set_of<Policy, targets::ethos_u55>();
-  const passes::annotation_plan annotation = must_succeed(
-      "annotate_with", [&] { return passes::annotate_with(g, rules.rules, rules.config); });
-  QLOWER_FUZZ_CHECK(annotation.node_count() == g.node_count(), "annotate: plan size");
-  const plain_graph converted =
-      must_succeed("convert", [&] { return passes::convert(g, annotation); });
-  check_laws("convert's graph obeys the graph laws", converted);
-  check_keeps_every_node("convert", g, converted, is_inserted_by_convert);
-
-  plain_graph lowered;
-  if (!fuzz::typed_error_or_success("decompose", [&] { lowered = passes::decompose(converted); }))
-    return std::nullopt;
-  check_laws("decompose's graph obeys the graph laws", lowered);
-  QLOWER_FUZZ_CHECK(lowered.node_count() == converted.node_count(),
-                    "decompose changed the node count");
-  for (node_index n = 0; n < lowered.node_count(); ++n) {
+  const traits::rule_set rules = traits::rule_set_of<Policy, Target>();
+  fuzz::stage_checks checks(g);
+  pipeline::lowering lowered;
+  if (!fuzz::typed_error_or_success("lower_for", [&] {
+        lowered = pipeline::lower_for<Target>(g, rules, checks.observer());
+      })) {
     QLOWER_FUZZ_CHECK(
-        lowered[n].id == converted[n].id && lowered[n].inputs == converted[n].inputs &&
-            lowered[n].outputs == converted[n].outputs,
-        "decompose changed node '" + converted[n].id + "' beyond its op and attributes");
+        checks.running() == "decompose",
+        std::string(checks.running()) + " threw a qlower::error on a graph that read");
+    return std::nullopt;
   }
-  QLOWER_FUZZ_CHECK(
-      std::vector<node_index>(lowered.graph_outputs().begin(), lowered.graph_outputs().end()) ==
-          std::vector<node_index>(converted.graph_outputs().begin(),
-                                  converted.graph_outputs().end()),
-      "decompose changed the graph outputs");
-
-  const passes::partition_plan u55 = must_succeed("partition_arm<ethos_u55>", [&] {
-    return passes::partition_arm<targets::ethos_u55>(lowered);
-  });
-  check_partition("partition_arm<ethos_u55>", lowered, u55, false);
-  const passes::partition_plan u85 = must_succeed("partition_arm<ethos_u85>", [&] {
-    return passes::partition_arm<targets::ethos_u85>(lowered);
-  });
-  check_partition("partition_arm<ethos_u85>", lowered, u85, false);
-  return lowered;
+  check_partition("lower_for's partition", lowered.graph, lowered.plan, false);
+  return std::move(lowered.graph);
 }
 
 //===--- Vulkan ---===//
@@ -269,9 +242,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (dump)
     std::fprintf(stderr, "%s\n", graph::io::write_json(g).c_str());
 
-  if (const auto lowered = run_ethos<traits::arm_quantizer>(g))
+  if (const auto lowered = run_ethos<targets::ethos_u55, traits::arm_quantizer>(g))
     run_vulkan<targets::vulkan>(*lowered, false);
-  run_ethos<traits::arm_quantizer_a16w8>(g);
+  run_ethos<targets::ethos_u85, traits::arm_quantizer>(g);
+  run_ethos<targets::ethos_u55, traits::arm_quantizer_a16w8>(g);
   run_vulkan<targets::vulkan>(g, false);
   run_vulkan<targets::vulkan_without_layout_agnostic>(g, false);
   run_vulkan<targets::vulkan>(g, true);

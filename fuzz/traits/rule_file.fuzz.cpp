@@ -2,8 +2,8 @@
 // The rule-file reader and the lint on fuzzed rule files. Invariants: reading
 // gives a rule set or a qlower::error, never another exception; the lint is
 // deterministic (the same findings twice) and reports in op_id order. A rule
-// set that reads then quantizes a small fixed graph (annotate_with, convert,
-// decompose, the Ethos-U55 partitioner), as `qlower partition --rules` does:
+// set that reads then lowers a small fixed graph (pipeline::lower_for the
+// Ethos-U55, each stage checked), as `qlower partition --rules` does:
 // whatever rules a user writes, the passes keep every node and give convex
 // partitions.
 
@@ -18,10 +18,7 @@
 #include "fuzz/check.hpp"
 #include "fuzz/passes/invariants.hpp"
 #include "qlower/graph/io/json.hpp"
-#include "qlower/passes/annotate.hpp"
-#include "qlower/passes/arm_post_process.hpp"
-#include "qlower/passes/convert.hpp"
-#include "qlower/passes/decompose.hpp"
+#include "qlower/pipeline/lower.hpp"
 #include "qlower/targets/ethos_u55.hpp"
 #include "qlower/traits/lint.hpp"
 
@@ -92,11 +89,6 @@ bool same_findings(const std::vector<traits::lint_finding>& a,
   return true;
 }
 
-bool is_inserted_by_convert(const graph::node& n) {
-  return n.op == passes::quantize_op_name || n.op == passes::dequantize_op_name ||
-         n.op == passes::quantize_per_channel_op_name;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -117,19 +109,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                       "a finding names no op: " + finding.message);
   }
 
-  const passes::annotation_plan plan = fuzz::must_succeed(
-      "annotate_with", [&] { return passes::annotate_with(g, rules.rules, rules.config); });
-  const graph::plain_graph converted =
-      fuzz::must_succeed("convert", [&] { return passes::convert(g, plan); });
-  fuzz::check_laws("convert's graph obeys the graph laws", converted);
-  fuzz::check_keeps_every_node("convert", g, converted, is_inserted_by_convert);
-  graph::plain_graph lowered;
-  if (!fuzz::typed_error_or_success("decompose", [&] { lowered = passes::decompose(converted); }))
+  fuzz::stage_checks checks(g);
+  pipeline::lowering lowered;
+  if (!fuzz::typed_error_or_success("lower_for<ethos_u55>", [&] {
+        lowered = pipeline::lower_for<targets::ethos_u55>(g, rules, checks.observer());
+      })) {
+    QLOWER_FUZZ_CHECK(
+        checks.running() == "decompose",
+        std::string(checks.running()) + " threw a qlower::error on a graph that read");
     return 0;
-  fuzz::check_laws("decompose's graph obeys the graph laws", lowered);
-  const passes::partition_plan partitions = fuzz::must_succeed("partition_arm<ethos_u55>", [&] {
-    return passes::partition_arm<targets::ethos_u55>(lowered);
-  });
-  fuzz::check_partition("partition_arm<ethos_u55>", lowered, partitions, false);
+  }
+  fuzz::check_partition("lower_for<ethos_u55>", lowered.graph, lowered.plan, false);
   return 0;
 }

@@ -172,4 +172,26 @@ TEST_CASE("a weight two convolutions share is folded into a new constant for one
   CHECK(folded.graph_outputs()[0] == *folded.find("conv"));
 }
 
+TEST_CASE("a value float32 cannot hold folds structurally only, with the reason",
+          "[passes][fuse_batch_norm]") {
+  graph_builder b;
+  const auto x = b.input("x", {1, 2, 4, 4});
+  const auto w = b.constant("w", {2, 2, 1, 1}, {1, 2, 1e300, 4});
+  const auto conv = b.op("conv", "aten.convolution.default", {x, w, graph::no_node},
+                         harness::conv_attrs(), {1, 2, 4, 4});
+  std::vector<graph::node_index> inputs{conv};
+  for (const char* name : {"gamma", "beta", "mean", "var"})
+    inputs.push_back(b.constant(name, {2}, {1, 1}));
+  const auto bn = b.op("bn", "aten._native_batch_norm_legit_no_training.default", inputs,
+                       {{"momentum", 0.1}, {"eps", 1e-5}}, {1, 2, 4, 4}, 3);
+  const auto value = b.getitem("value", bn, 0);
+  std::vector<passes::pass_note> notes;
+  const auto folded = passes::fuse_batch_norm(b.done({value}), &notes);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].message == "folded structurally only: 'w' holds 1e+300, outside float32's range");
+  CHECK_FALSE(folded.find("bn").has_value());
+  const graph::node& conv_node = folded[*folded.find("conv")];
+  CHECK(std::holds_alternative<std::monostate>(folded[conv_node.inputs[1]].data));
+}
+
 }  // namespace

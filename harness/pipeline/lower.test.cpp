@@ -113,13 +113,24 @@ TEST_CASE("torch.export's spellings partition as their make_fx twins do", "[pipe
   CHECK(exported_ops == traced_ops);
 }
 
-TEST_CASE("the stages run in order and are reported", "[pipeline]") {
-  std::vector<std::string> stages;
-  pipeline::lower_for<targets::ethos_u85>(
-      block(true), [&](std::string_view stage) { stages.emplace_back(stage); });
-  CHECK(stages == std::vector<std::string>{"canonicalize", "fuse_batch_norm",
-                                           "decompose_for_annotation", "annotate", "convert",
-                                           "decompose", "partition"});
+TEST_CASE("the stages run in order, each graph-making one reporting its graph", "[pipeline]") {
+  std::vector<std::string> started;
+  std::vector<std::string> finished;
+  std::size_t last_node_count = 0;
+  const pipeline::stage_observer observer{
+      .started = [&](std::string_view stage) { started.emplace_back(stage); },
+      .finished =
+          [&](std::string_view stage, const graph::plain_graph& result) {
+            finished.emplace_back(stage);
+            last_node_count = result.node_count();
+          }};
+  const auto lowered = pipeline::lower_for<targets::ethos_u85>(block(true), observer);
+  CHECK(started == std::vector<std::string>{"canonicalize", "fuse_batch_norm",
+                                            "decompose_for_annotation", "annotate", "convert",
+                                            "decompose", "partition"});
+  CHECK(finished == std::vector<std::string>{"canonicalize", "fuse_batch_norm",
+                                             "decompose_for_annotation", "convert", "decompose"});
+  CHECK(last_node_count == lowered.graph.node_count());
 }
 
 TEST_CASE("prepare keeps the graph outputs' dtypes and shapes", "[pipeline][property]") {

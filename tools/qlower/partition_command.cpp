@@ -122,9 +122,8 @@ partition_result partition_graph(const partition_options& options, progress& rep
   }
   if (!rules)
     rules = traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>();
-  const pipeline::stage_observer on_stage = [&](std::string_view stage) {
-    report.stage(std::string(stage));
-  };
+  const pipeline::stage_observer on_stage{
+      .started = [&](std::string_view stage) { report.stage(std::string(stage)); }, .finished = {}};
   pipeline::lowering lowered =
       options.target == "ethos-u85"
           ? pipeline::lower_for<targets::ethos_u85>(input, *rules, on_stage)

@@ -81,22 +81,27 @@ struct annotation_decomposition<ops::aten::_native_batch_norm_legit_no_training_
     const auto& bn = std::get<detail::batch_norm_parameters>(parameters);
     const graph::node& source = g[n];
     const graph::tensor_type value = source.outputs.front();
+    if (!is_floating_point(value.type))
+      return "its output is " + std::string(to_string(value.type)) + ", not floating point";
     std::vector<std::int64_t> broadcast(dims.size(), 1);
     broadcast[1] = channels;
     const graph::tensor_type per_channel{value.type, shape{broadcast}};
     graph::node scale{plan.fresh_id(source.id + ".scale"), "const", {}, {}, {per_channel}, {}};
     graph::node shift{plan.fresh_id(source.id + ".shift"), "const", {}, {}, {per_channel}, {}};
     const auto count = static_cast<std::size_t>(channels);
-    if (const auto affine = detail::affine_of(g, bn, count)) {
+    const auto values = detail::float32_values(g, bn.constants);
+    if (const auto* found = std::get_if<std::vector<std::vector<float>>>(&values)) {
+      const detail::channel_affine affine(*found, bn.eps, count);
       std::vector<double> scales(count);
       std::vector<double> shifts(count);
       for (std::size_t c = 0; c < count; ++c) {
-        const float factor = affine->gamma[c] * affine->var_rsqrt[c];
-        scales[c] = factor;
-        shifts[c] = affine->beta[c] - affine->mean[c] * factor;
+        scales[c] = affine.scale(c);
+        shifts[c] = affine.beta[c] - affine.mean[c] * affine.scale(c);
       }
       scale.data = std::move(scales);
       shift.data = std::move(shifts);
+    } else if (const auto& why = std::get<std::string>(values); !why.empty()) {
+      return why;
     }
     graph::node product{plan.fresh_id(source.id + ".mul"),
                         "aten.mul.Tensor",

@@ -5,7 +5,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <span>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <variant>
@@ -53,8 +56,8 @@ inline std::variant<std::vector<graph::node_index>, std::string> first_output_re
 
 /// An inference batch norm's per-channel parameters, read from its constants.
 struct batch_norm_parameters {
-  graph::node_index gamma, beta, mean, var;
-  double eps;
+  std::array<graph::node_index, 4> constants;  ///< weight, bias, running_mean, running_var
+  float eps;
 };
 
 /// The parameters of `bn` for `channels` channels, or why they do not fit.
@@ -66,8 +69,8 @@ inline std::variant<batch_norm_parameters, std::string> read_batch_norm(const gr
     return "it takes " + std::to_string(inputs.size()) + " inputs, not 5";
   const graph::attribute* eps = g.attribute_of(bn, "eps");
   const std::optional<double> eps_value = eps == nullptr ? std::nullopt : eps->as_number();
-  if (!eps_value || !(*eps_value >= 0.0))
-    return std::string("its eps is not a non-negative number");
+  if (!eps_value || !(*eps_value >= 0.0) || *eps_value > std::numeric_limits<float>::max())
+    return std::string("its eps is not a non-negative float32 number");
   constexpr std::array<const char*, 4> names{"weight", "bias", "running_mean", "running_var"};
   for (std::size_t k = 1; k < 5; ++k) {
     const graph::node_index p = inputs[k];
@@ -85,36 +88,60 @@ inline std::variant<batch_norm_parameters, std::string> read_batch_norm(const gr
              " channels";
     }
   }
-  return batch_norm_parameters{inputs[1], inputs[2], inputs[3], inputs[4], *eps_value};
+  return batch_norm_parameters{{inputs[1], inputs[2], inputs[3], inputs[4]},
+                               static_cast<float>(*eps_value)};
 }
 
-/// Per channel c: scale[c] = gamma[c] / sqrt(var[c] + eps) and shift[c] =
-/// beta[c] - mean[c] * scale[c], in float32 in torch's fuse_conv_bn_weights
-/// order; nullopt when a constant carries no data.
+/// The values of `constants` as float32 (empty for an absent input), when
+/// every present one carries values float32 holds; otherwise why not: empty
+/// when none carries any (a graph without weights), else the reason.
+inline std::variant<std::vector<std::vector<float>>, std::string> float32_values(
+    const graph::plain_graph& g, std::span<const graph::node_index> constants) {
+  std::vector<std::vector<float>> values(constants.size());
+  std::size_t with_data = 0;
+  std::size_t present = 0;
+  for (std::size_t k = 0; k < constants.size(); ++k) {
+    if (constants[k] == graph::no_node)
+      continue;
+    ++present;
+    const std::vector<double>* data = float_data(g, constants[k]);
+    if (data == nullptr)
+      continue;
+    ++with_data;
+    for (double value : *data) {
+      // A double beyond float32's range has no float32 value: the cast would be undefined.
+      if (std::isfinite(value) && std::abs(value) > std::numeric_limits<float>::max()) {
+        std::ostringstream text;
+        text << "'" << g[constants[k]].id << "' holds " << value << ", outside float32's range";
+        return text.str();
+      }
+      values[k].push_back(static_cast<float>(value));
+    }
+  }
+  if (with_data == 0)
+    return std::string();
+  if (with_data != present)
+    return std::string("some of its constants carry data and some do not");
+  return values;
+}
+
+/// Per channel c of a batch norm with float32 `values` of its weight, bias,
+/// mean and var (an empty weight is 1, an empty bias 0): scale[c] = gamma[c] /
+/// sqrt(var[c] + eps) and shift[c] = beta[c] - mean[c] * scale[c], in float32
+/// in torch's fuse_conv_bn_weights order.
 struct channel_affine {
   std::vector<float> var_rsqrt, gamma, beta, mean;
+
+  channel_affine(const std::vector<std::vector<float>>& values, float eps, std::size_t channels) {
+    for (std::size_t c = 0; c < channels; ++c) {
+      var_rsqrt.push_back(1.0F / std::sqrt(values[3][c] + eps));
+      gamma.push_back(values[0].empty() ? 1.0F : values[0][c]);
+      beta.push_back(values[1].empty() ? 0.0F : values[1][c]);
+      mean.push_back(values[2][c]);
+    }
+  }
+  float scale(std::size_t c) const { return gamma[c] * var_rsqrt[c]; }
 };
-inline std::optional<channel_affine> affine_of(const graph::plain_graph& g,
-                                               const batch_norm_parameters& bn,
-                                               std::size_t channels) {
-  const std::vector<double>* mean = float_data(g, bn.mean);
-  const std::vector<double>* var = float_data(g, bn.var);
-  const std::vector<double>* gamma = float_data(g, bn.gamma);
-  const std::vector<double>* beta = float_data(g, bn.beta);
-  if (mean == nullptr || var == nullptr || (bn.gamma != graph::no_node && gamma == nullptr) ||
-      (bn.beta != graph::no_node && beta == nullptr)) {
-    return std::nullopt;
-  }
-  channel_affine affine;
-  for (std::size_t c = 0; c < channels; ++c) {
-    const float sum = static_cast<float>((*var)[c]) + static_cast<float>(bn.eps);
-    affine.var_rsqrt.push_back(1.0F / std::sqrt(sum));
-    affine.gamma.push_back(gamma ? static_cast<float>((*gamma)[c]) : 1.0F);
-    affine.beta.push_back(beta ? static_cast<float>((*beta)[c]) : 0.0F);
-    affine.mean.push_back(static_cast<float>((*mean)[c]));
-  }
-  return affine;
-}
 
 }  // namespace detail
 
@@ -223,31 +250,32 @@ inline graph::plain_graph fuse_batch_norm(const graph::plain_graph& g,
                                                 shape{std::vector<std::int64_t>{channels}}}},
                             {}};
     const auto count = static_cast<std::size_t>(channels);
-    const std::vector<double>* weight_data = detail::float_data(g, weight);
-    const std::vector<double>* bias_data = detail::float_data(g, bias);
-    const std::optional<detail::channel_affine> affine = detail::affine_of(g, bn_parameters, count);
-    if (weight_data != nullptr && affine && (bias == no_node || bias_data != nullptr)) {
-      std::vector<double> new_weight(weight_data->size());
-      const std::size_t per_channel = count == 0 ? 0 : weight_data->size() / count;
+    const std::array<node_index, 6> constants{bn_parameters.constants[0],
+                                              bn_parameters.constants[1],
+                                              bn_parameters.constants[2],
+                                              bn_parameters.constants[3],
+                                              weight,
+                                              bias};
+    const auto values = detail::float32_values(g, constants);
+    if (const auto* found = std::get_if<std::vector<std::vector<float>>>(&values)) {
+      const detail::channel_affine affine(*found, bn_parameters.eps, count);
+      const std::vector<float>& old_weight = (*found)[4];
+      const std::vector<float>& old_bias = (*found)[5];
+      std::vector<double> new_weight(old_weight.size());
+      const std::size_t per_channel = count == 0 ? 0 : old_weight.size() / count;
       for (std::size_t c = 0; c < count; ++c) {
-        const float factor = affine->gamma[c] * affine->var_rsqrt[c];
         for (std::size_t i = c * per_channel; i < (c + 1) * per_channel; ++i)
-          new_weight[i] = static_cast<float>((*weight_data)[i]) * factor;
+          new_weight[i] = old_weight[i] * affine.scale(c);
       }
       std::vector<double> new_bias(count);
       for (std::size_t c = 0; c < count; ++c) {
-        const float b = bias_data ? static_cast<float>((*bias_data)[c]) : 0.0F;
-        new_bias[c] =
-            (b - affine->mean[c]) * affine->var_rsqrt[c] * affine->gamma[c] + affine->beta[c];
+        const float b = old_bias.empty() ? 0.0F : old_bias[c];
+        new_bias[c] = (b - affine.mean[c]) * affine.var_rsqrt[c] * affine.gamma[c] + affine.beta[c];
       }
       folded_weight.data = std::move(new_weight);
       folded_bias.data = std::move(new_bias);
-    } else if (weight_data != nullptr || affine || bias_data != nullptr) {
-      if (notes != nullptr) {
-        notes->push_back({"fuse_batch_norm", g[bn].id,
-                          "folded structurally only: some of its constants carry data and some "
-                          "do not"});
-      }
+    } else if (const auto& why = std::get<std::string>(values); !why.empty() && notes != nullptr) {
+      notes->push_back({"fuse_batch_norm", g[bn].id, "folded structurally only: " + why});
     }
     graph::node folded = g[producer];
     folded.inputs[1] = replacement_value(0);

@@ -26,14 +26,23 @@
 
 namespace qlower::pipeline {
 
-/// Told the name of each stage as it starts ("canonicalize", "partition"), so
-/// that a caller can time the stages or report progress.
-using stage_observer = std::function<void(std::string_view stage)>;
+/// What a caller sees of a lowering as it runs: each stage's name as it
+/// starts ("canonicalize", "partition"), to time it or report progress, and
+/// the graph each graph-making stage returns, to check it (the fuzzers do).
+struct stage_observer {
+  std::function<void(std::string_view stage)> started;
+  std::function<void(std::string_view stage, const graph::plain_graph& result)> finished;
+};
 
 namespace detail {
-inline void notify(const stage_observer& on_stage, std::string_view stage) {
-  if (on_stage)
-    on_stage(stage);
+inline void start(const stage_observer& observer, std::string_view stage) {
+  if (observer.started)
+    observer.started(stage);
+}
+inline void finish(const stage_observer& observer, std::string_view stage,
+                   const graph::plain_graph& result) {
+  if (observer.finished)
+    observer.finished(stage, result);
 }
 }  // namespace detail
 
@@ -43,12 +52,16 @@ inline void notify(const stage_observer& on_stage, std::string_view stage) {
 inline graph::plain_graph prepare(const graph::plain_graph& g,
                                   std::vector<passes::pass_note>& notes,
                                   const stage_observer& on_stage = {}) {
-  detail::notify(on_stage, "canonicalize");
-  graph::plain_graph canonical = passes::canonicalize(g, &notes);
-  detail::notify(on_stage, "fuse_batch_norm");
-  graph::plain_graph folded = passes::fuse_batch_norm(canonical, &notes);
-  detail::notify(on_stage, "decompose_for_annotation");
-  return passes::decompose_for_annotation(folded, &notes);
+  detail::start(on_stage, "canonicalize");
+  const graph::plain_graph canonical = passes::canonicalize(g, &notes);
+  detail::finish(on_stage, "canonicalize", canonical);
+  detail::start(on_stage, "fuse_batch_norm");
+  const graph::plain_graph folded = passes::fuse_batch_norm(canonical, &notes);
+  detail::finish(on_stage, "fuse_batch_norm", folded);
+  detail::start(on_stage, "decompose_for_annotation");
+  graph::plain_graph prepared = passes::decompose_for_annotation(folded, &notes);
+  detail::finish(on_stage, "decompose_for_annotation", prepared);
+  return prepared;
 }
 
 /// A lowered graph and its partitions; the plan indexes `graph`.
@@ -67,14 +80,16 @@ lowering lower_for(const graph::plain_graph& g, const traits::rule_set& quantize
                    const stage_observer& on_stage = {}) {
   lowering result;
   const graph::plain_graph prepared = prepare(g, result.notes, on_stage);
-  detail::notify(on_stage, "annotate");
+  detail::start(on_stage, "annotate");
   const passes::annotation_plan annotation =
       passes::annotate_with(prepared, quantizer.rules, quantizer.config);
-  detail::notify(on_stage, "convert");
+  detail::start(on_stage, "convert");
   const graph::plain_graph converted = passes::convert(prepared, annotation);
-  detail::notify(on_stage, "decompose");
+  detail::finish(on_stage, "convert", converted);
+  detail::start(on_stage, "decompose");
   result.graph = passes::decompose(converted);
-  detail::notify(on_stage, "partition");
+  detail::finish(on_stage, "decompose", result.graph);
+  detail::start(on_stage, "partition");
   result.plan = passes::partition_arm<Target>(result.graph);
   return result;
 }

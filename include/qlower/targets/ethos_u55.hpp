@@ -956,6 +956,19 @@ static_assert(
       return true;
     }(),
     "an op is both on the INT list and registered: the registered check would never run");
+// The pipeline canonicalizes every spelling before a check runs, so a fact keyed
+// on one could never apply.
+static_assert(
+    [] {
+      for (std::size_t id = 0; id < ops::op_count; ++id) {
+        if (ops::op_table[id].kind == ops::variant_kind::spelling &&
+            (tosa_int_profile_table[id] || never_supported_table<ethos_u55>[id] ||
+             registered_checks<ethos_u55, graph::plain_graph>[id] != nullptr))
+          return false;
+      }
+      return true;
+    }(),
+    "an Ethos-U fact is keyed on a spelling: key it on the spelling's canonical op");
 
 //===--- The check: positive route, then the negative checks of 2.1 in order ---===//
 

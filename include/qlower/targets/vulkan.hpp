@@ -632,6 +632,17 @@ constexpr bool layout_agnostic_exactly_when_universal() {
 }  // namespace detail
 
 static_assert(target<vulkan>);
+// The pipeline canonicalizes every spelling before a check runs, so a
+// registration of one could never apply.
+static_assert(
+    [] {
+      for (std::size_t id = 0; id < ops::op_count; ++id) {
+        if (ops::op_table[id].kind == ops::variant_kind::spelling && vulkan_registry<vulkan>[id])
+          return false;
+      }
+      return true;
+    }(),
+    "a Vulkan registration is keyed on a spelling: register the spelling's canonical op");
 static_assert(
     detail::layout_agnostic_exactly_when_universal<vulkan>(),
     "a Vulkan op accepts the universal repset without being layout_agnostic, or the reverse");
