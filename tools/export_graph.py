@@ -131,8 +131,14 @@ def _output_types(value, where):
     node yields several tensors (a tuple or a list, even of one)."""
     # TensorMetadata is a NamedTuple: a single tensor despite being a tuple.
     if isinstance(value, (tuple, list)) and not hasattr(value, "dtype"):
+        items = list(value)
+        # An op may return None for an output it did not compute (the attention
+        # weights of _native_multi_head_attention with need_weights=False): at
+        # the end, nothing can read it, so the node simply has fewer outputs.
+        while len(items) > 1 and items[-1] is None:
+            items.pop()
         return {"outputs": [_tensor_type(item, f"{where}: output {index}")
-                            for index, item in enumerate(value)]}
+                            for index, item in enumerate(items)]}
     return _tensor_type(value, where)
 
 

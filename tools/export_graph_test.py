@@ -85,6 +85,16 @@ MODEL_SOURCE = textwrap.dedent("""\
             return torch.view_as_complex(x)
 
 
+    class Attention(nn.Module):
+        # Eval + no_grad takes torch's fast path, whose second output is None.
+        def __init__(self):
+            super().__init__()
+            self.attention = nn.MultiheadAttention(8, 2, batch_first=True)
+
+        def forward(self, x):
+            return self.attention(x, x, x, need_weights=False)[0]
+
+
     class NotFinite(nn.Module):
         def __init__(self):
             super().__init__()
@@ -335,6 +345,16 @@ class ExportGraphTest(unittest.TestCase):
         self.assertNotIn("norm.num_batches_tracked", {node["id"] for node in document["nodes"]})
         self.assertEqual(document["x-exporter"]["unused_consts"], ["norm.num_batches_tracked"])
         self.require_qlower_accepts(self.write(document, "norm_make_fx"))
+
+    def test_an_unread_none_output_at_the_end_is_left_out(self):
+        document = export_graph.export_graph(self.model("Attention"), (torch.randn(1, 4, 8),),
+                                             trace="make_fx")
+        self.check_well_formed(document)
+        attention = [node for node in document["nodes"]
+                     if node["op"] == "aten._native_multi_head_attention.default"]
+        self.assertEqual(len(attention), 1)
+        self.assertEqual(attention[0]["outputs"], [{"dtype": "float32", "shape": [1, 4, 8]}])
+        self.require_qlower_accepts(self.write(document, "attention_make_fx"))
 
     def test_make_fx_functional_spells_the_edge_dialect(self):
         document = export_graph.export_graph(self.model("Norm"), (torch.randn(2, 4, 3, 3),),
