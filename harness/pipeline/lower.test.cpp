@@ -11,6 +11,7 @@
 #include "harness/passes/generators.hpp"
 #include "qlower/graph/io/json.hpp"
 #include "qlower/targets/ethos_u55.hpp"
+#include "qlower/targets/vulkan.hpp"
 
 namespace {
 
@@ -46,6 +47,26 @@ TEST_CASE("torchvision CNNs lower to one delegate on U55 and U85, as ExecuTorch 
       const auto u85 = pipeline::lower_for<targets::ethos_u85>(g);
       CHECK(u85.plan.partition_count() == 1);
       CHECK(host_ops(u85) == boundary);
+    }
+  }
+}
+
+TEST_CASE("on Vulkan, mobilenet_v2 and resnet18 are one delegate with every op registered",
+          "[pipeline][models]") {
+  for (const char* model : {"mobilenet_v2", "resnet18"}) {
+    for (const char* variant : {".json", ".functional.json"}) {
+      CAPTURE(model, variant);
+      const graph::plain_graph g = graph::io::read_json_file(models + model + variant);
+      const auto lowered = pipeline::lower_for<targets::vulkan>(g);
+      CHECK(lowered.plan.partition_count() == 1);
+      CHECK(host_ops(lowered).empty());
+      REQUIRE(lowered.layouts.has_value());
+      // Every delegated op of the layout pass's graph has a representation.
+      const graph::plain_graph& delegates = lowered.layouts->delegates;
+      for (graph::node_index n = 0; n < delegates.node_count(); ++n) {
+        if (lowered.layouts->partition_of[n] != passes::not_delegated)
+          CHECK(lowered.layouts->plan.repr_of(n).has_value());
+      }
     }
   }
 }

@@ -33,49 +33,19 @@ namespace {
 
 using nlohmann::json;
 
-/// remove_redundant on the delegated nodes, then tag_layouts per delegate.
 template <class Target>
-vulkan_layouts tag_delegates(const graph::plain_graph& g, const passes::partition_plan& plan) {
-  const passes::redundant_plan redundant =
-      passes::plan_remove_redundant(g, [&](graph::node_index n) { return plan.delegated(n); });
-  vulkan_layouts result{passes::apply_remove_redundant(g, redundant), {}, {}, {}};
-  for (graph::node_index n = 0; n < g.node_count(); ++n) {
-    if (redundant.removed(n)) {
-      result.removed.push_back(g[n].id);
-      continue;
-    }
-    result.partition_of.push_back(plan.delegated(n) ? plan.partition_of(n) : passes::not_delegated);
-  }
-  result.plan = passes::tag_layouts<Target>(
-      result.delegates, [&](graph::node_index n) { return result.partition_of[n]; });
-  return result;
-}
-
-template <class Target>
-partition_result partition_for_vulkan(const partition_options& options, graph::plain_graph input,
-                                      const progress& report) {
-  passes::partition_plan plan;
-  std::string how;
-  if (options.as_delegate) {
-    plan = passes::partition(input, [](const graph::plain_graph& g, graph::node_index n) {
-      return g.op_name(n) == "input" || g.op_name(n) == "const"
-                 ? targets::support_result(targets::rejection{targets::reason::graph_input,
-                                                              "a graph input or constant"})
-                 : std::nullopt;
-    });
-    how = "vulkan, the whole graph as one delegate";
-  } else {
-    report.stage("partitioning with the Vulkan node checks");
-    plan = passes::partition(input, [](const graph::plain_graph& g, graph::node_index n) {
-      return Target::check(g, n);
-    });
-    how = "vulkan";
-  }
+partition_result partition_for_vulkan(const partition_options& options,
+                                      const graph::plain_graph& input, progress& report) {
+  const pipeline::stage_observer on_stage{
+      .started = [&](std::string_view stage) { report.stage(std::string(stage)); }, .finished = {}};
+  pipeline::lowering lowered =
+      pipeline::lower_for<Target>(input, on_stage, {.as_delegate = options.as_delegate});
+  std::string how =
+      options.as_delegate ? "vulkan, the whole graph as one delegate" : std::string("vulkan");
   if (options.no_layout_agnostic)
     how += ", no op layout-agnostic (ExecuTorch before PR 19395)";
-  report.stage("remove_redundant and tag_layouts on the delegates");
-  vulkan_layouts layouts = tag_delegates<Target>(input, plan);
-  return {std::move(input), std::move(plan), std::move(how), std::move(layouts), {}};
+  return {std::move(lowered.graph), std::move(lowered.plan), std::move(how),
+          std::move(lowered.layouts), std::move(lowered.notes)};
 }
 
 graph::plain_graph read_graph(const std::string& file, progress& report) {
@@ -95,11 +65,11 @@ partition_result partition_graph(const partition_options& options, progress& rep
   if (options.target == "vulkan") {
     if (!options.rules_file.empty() || !options.allow_file.empty())
       throw config_error("--rules and --allow apply to the Ethos-U targets, not to vulkan");
-    graph::plain_graph input = read_graph(options.file, report);
+    const graph::plain_graph input = read_graph(options.file, report);
     return options.no_layout_agnostic
-               ? partition_for_vulkan<targets::vulkan_without_layout_agnostic>(
-                     options, std::move(input), report)
-               : partition_for_vulkan<targets::vulkan>(options, std::move(input), report);
+               ? partition_for_vulkan<targets::vulkan_without_layout_agnostic>(options, input,
+                                                                               report)
+               : partition_for_vulkan<targets::vulkan>(options, input, report);
   }
   if (options.as_delegate || options.no_layout_agnostic)
     throw config_error("--as-delegate and --no-layout-agnostic apply to --target vulkan only");
@@ -148,7 +118,7 @@ struct op_counts {
   std::size_t host = 0;
 };
 
-json layouts_json(const vulkan_layouts& layouts) {
+json layouts_json(const pipeline::layout_assignment& layouts) {
   const graph::plain_graph& g = layouts.delegates;
   const passes::layout_plan& plan = layouts.plan;
   auto repr_json = [](repset::tensor_repr repr) {
@@ -192,7 +162,7 @@ json layouts_json(const vulkan_layouts& layouts) {
           {"transitions", std::move(transitions)}};
 }
 
-void print_layouts(const vulkan_layouts& layouts) {
+void print_layouts(const pipeline::layout_assignment& layouts) {
   const graph::plain_graph& g = layouts.delegates;
   const passes::layout_plan& plan = layouts.plan;
   std::cout << "\nlayouts (remove_redundant, then tag_layouts per delegate):\n";

@@ -11,6 +11,7 @@
 #include "qlower/passes/graph_edit.hpp"
 #include "qlower/passes/partition.hpp"
 #include "qlower/passes/tag_layouts.hpp"
+#include "qlower/pipeline/lower.hpp"
 
 namespace qlower::tool {
 
@@ -30,15 +31,6 @@ struct partition_options {
   progress_mode progress = progress_mode::automatic;
 };
 
-/// The Vulkan layout pass over the delegates: their graph after
-/// remove_redundant, and the representation of every value and transition.
-struct vulkan_layouts {
-  graph::plain_graph delegates;             ///< the graph with redundant copies removed
-  std::vector<std::uint32_t> partition_of;  ///< per node of `delegates`
-  std::vector<std::string> removed;         ///< ids of the removed copies and dead nodes
-  passes::layout_plan plan;
-};
-
 /// What `qlower partition` computed: the graph as partitioned (after the
 /// quantization passes for the Ethos-U targets), the plan, and on Vulkan the
 /// layouts of the delegates.
@@ -46,7 +38,7 @@ struct partition_result {
   graph::plain_graph lowered;
   passes::partition_plan plan;
   std::string how;  ///< what ran, for the report's first line
-  std::optional<vulkan_layouts> layouts;
+  std::optional<pipeline::layout_assignment> layouts;
   /// Nodes the pipeline's stages left as they were, and why.
   std::vector<passes::pass_note> notes;
 };

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +20,9 @@
 #include "qlower/passes/fuse_batch_norm.hpp"
 #include "qlower/passes/graph_edit.hpp"
 #include "qlower/passes/partition.hpp"
+#include "qlower/passes/remove_redundant.hpp"
+#include "qlower/passes/tag_layouts.hpp"
+#include "qlower/targets/vulkan.hpp"
 #include "qlower/traits/quantizer.hpp"
 #include "qlower/traits/stranded.hpp"
 
@@ -64,11 +69,37 @@ inline graph::plain_graph prepare(const graph::plain_graph& g,
   return prepared;
 }
 
-/// A lowered graph and its partitions; the plan indexes `graph`.
+/// The layout pass over a Vulkan lowering's delegates: their graph after
+/// remove_redundant, and the representation of every value and transition.
+struct layout_assignment {
+  graph::plain_graph delegates;             ///< the graph with redundant copies removed
+  std::vector<std::uint32_t> partition_of;  ///< per node of `delegates`
+  std::vector<std::string> removed;         ///< ids of the removed copies and dead nodes
+  passes::layout_plan plan;
+};
+
+/// A lowered graph and its partitions; the plan indexes `graph`. On Vulkan,
+/// also the layouts of the delegates.
 struct lowering {
   graph::plain_graph graph;
   passes::partition_plan plan;
   std::vector<passes::pass_note> notes;
+  std::optional<layout_assignment> layouts;
+};
+
+/// A Vulkan target type (targets::vulkan and its variants): it says which ops
+/// keep any layout, so its graphs get a layout pass.
+template <class Target>
+concept vulkan_target = requires {
+  { Target::template is_layout_agnostic<ops::aten::view_default> } -> std::convertible_to<bool>;
+};
+
+/// How a Vulkan lowering partitions.
+struct vulkan_options {
+  /// The graph is one delegate's program (after FuseQuantizedOps, as
+  /// vulkan_preprocess sees it): every op node is delegated and the node
+  /// checks, whose dtype sets describe the graph before fusion, are skipped.
+  bool as_delegate = false;
 };
 
 /// Lowers `g` for an Arm Ethos-U target as ExecuTorch's INT flow does:
@@ -76,8 +107,9 @@ struct lowering {
 /// policy's, traits::rule_set_of, or a user's rule file), insert quantize/dequantize nodes,
 /// decompose into the edge dialect, and run the Arm partitioner.
 template <class Target>
-lowering lower_for(const graph::plain_graph& g, const traits::rule_set& quantizer,
-                   const stage_observer& on_stage = {}) {
+requires(!vulkan_target<Target>) lowering
+    lower_for(const graph::plain_graph& g, const traits::rule_set& quantizer,
+              const stage_observer& on_stage = {}) {
   lowering result;
   const graph::plain_graph prepared = prepare(g, result.notes, on_stage);
   detail::start(on_stage, "annotate");
@@ -94,10 +126,61 @@ lowering lower_for(const graph::plain_graph& g, const traits::rule_set& quantize
   return result;
 }
 
-/// lower_for with a built-in quantizer policy.
+/// lower_for an Ethos-U target with a built-in quantizer policy.
 template <class Target, traits::quantizer_policy Policy = traits::arm_quantizer>
-lowering lower_for(const graph::plain_graph& g, const stage_observer& on_stage = {}) {
+requires(!vulkan_target<Target>) lowering
+    lower_for(const graph::plain_graph& g, const stage_observer& on_stage = {}) {
   return lower_for<Target>(g, traits::rule_set_of<Policy, Target>(), on_stage);
+}
+
+/// Lowers `g` for a Vulkan target as ExecuTorch's Vulkan flow does
+/// (lowering.md 4): canonical forms (AddmmToLinear among them), batch norms
+/// folded into their conv or linear (FuseBatchNorm), decompose into the edge
+/// dialect, partition with the target's node checks, then remove_redundant
+/// and tag_layouts on each delegate. No quantization pass runs: a Vulkan graph
+/// arrives quantized, or runs in float.
+template <vulkan_target Target>
+lowering lower_for(const graph::plain_graph& g, const stage_observer& on_stage = {},
+                   const vulkan_options& options = {}) {
+  lowering result;
+  detail::start(on_stage, "canonicalize");
+  const graph::plain_graph canonical = passes::canonicalize(g, &result.notes);
+  detail::finish(on_stage, "canonicalize", canonical);
+  detail::start(on_stage, "fuse_batch_norm");
+  const graph::plain_graph folded = passes::fuse_batch_norm(canonical, &result.notes);
+  detail::finish(on_stage, "fuse_batch_norm", folded);
+  detail::start(on_stage, "decompose");
+  result.graph = passes::decompose(folded);
+  detail::finish(on_stage, "decompose", result.graph);
+  detail::start(on_stage, "partition");
+  result.plan = passes::partition(
+      result.graph,
+      [&](const graph::plain_graph& lowered, graph::node_index n) -> targets::support_result {
+        if (!options.as_delegate)
+          return Target::check(lowered, n);
+        const ops::op_id id = ops::find_op(lowered.op_name(n));
+        if (id == ops::op_id_of<ops::graph_input>() || id == ops::op_id_of<ops::graph_const>())
+          return targets::rejection{targets::reason::graph_input, "a graph input or constant"};
+        return std::nullopt;
+      });
+  detail::start(on_stage, "remove_redundant");
+  const passes::redundant_plan redundant = passes::plan_remove_redundant(
+      result.graph, [&](graph::node_index n) { return result.plan.delegated(n); });
+  layout_assignment layouts{passes::apply_remove_redundant(result.graph, redundant), {}, {}, {}};
+  for (graph::node_index n = 0; n < result.graph.node_count(); ++n) {
+    if (redundant.removed(n)) {
+      layouts.removed.push_back(result.graph[n].id);
+      continue;
+    }
+    layouts.partition_of.push_back(result.plan.delegated(n) ? result.plan.partition_of(n)
+                                                            : passes::not_delegated);
+  }
+  detail::finish(on_stage, "remove_redundant", layouts.delegates);
+  detail::start(on_stage, "tag_layouts");
+  layouts.plan = passes::tag_layouts<Target>(
+      layouts.delegates, [&](graph::node_index n) { return layouts.partition_of[n]; });
+  result.layouts = std::move(layouts);
+  return result;
 }
 
 }  // namespace qlower::pipeline
