@@ -84,6 +84,10 @@ TEST_CASE("moveaxis permutations move exactly the named axes", "[ops][rewrites][
   });
 }
 
+std::vector<std::int64_t> dims_of_order(const qlower::graph::attribute_map& attrs) {
+  return *attrs.at("dim_order").as_int_list();
+}
+
 TEST_CASE("transpose and t swap two axes", "[ops][rewrites]") {
   CHECK(dims_of(rewrites::transpose_to_permute::attributes({{"dim0", 1}, {"dim1", -1}}, 3)) ==
         std::vector<std::int64_t>{0, 2, 1});
@@ -94,6 +98,23 @@ TEST_CASE("transpose and t swap two axes", "[ops][rewrites]") {
   CHECK(dims_of(rewrites::t_to_permute::attributes({}, 2)) == std::vector<std::int64_t>{1, 0});
   CHECK(dims_of(rewrites::t_to_permute::attributes({}, 1)) == std::vector<std::int64_t>{0});
   CHECK_THROWS(rewrites::t_to_permute::attributes({}, 3));
+}
+
+TEST_CASE("clone becomes _clone_dim_order with its memory format's dim order", "[ops][rewrites]") {
+  using rewrites::clone_to_dim_order;
+  CHECK(clone_to_dim_order::attributes({}, 4).at("dim_order").is_null());
+  CHECK(clone_to_dim_order::attributes({{"memory_format", "torch.preserve_format"}}, 4)
+            .at("dim_order")
+            .is_null());
+  CHECK(dims_of_order(clone_to_dim_order::attributes({{"memory_format", "contiguous_format"}},
+                                                     3)) == std::vector<std::int64_t>{0, 1, 2});
+  CHECK(dims_of_order(clone_to_dim_order::attributes({{"memory_format", 2}}, 4)) ==
+        std::vector<std::int64_t>{0, 2, 3, 1});
+  CHECK(*clone_to_dim_order::attributes({}, 2).at("non_blocking").as_bool() == false);
+  CHECK_THROWS_WITH(clone_to_dim_order::attributes({{"memory_format", "channels_last"}}, 3),
+                    Catch::Contains("channels_last needs rank 4, got rank 3"));
+  CHECK_THROWS_WITH(clone_to_dim_order::attributes({{"memory_format", "sparse"}}, 3),
+                    Catch::Contains("unknown memory format 'sparse'"));
 }
 
 }  // namespace

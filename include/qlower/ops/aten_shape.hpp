@@ -9,6 +9,10 @@
 /// ATen ops that move, select, reshape or join elements without computing new
 /// values: permutations, views, slicing, concatenation, padding and resizing.
 
+namespace qlower::ops::dim_order_ops {
+struct _clone_dim_order_default;  // ops/other_namespaces.hpp
+}  // namespace qlower::ops::dim_order_ops
+
 namespace qlower::ops::aten {
 
 using traits::axis_permutation;
@@ -102,8 +106,10 @@ struct alias_default
     : op<"aten.alias.default", pure_view, layout_agnostic, qspec<pass_through_or_input_act>> {};
 struct alias_copy_default
     : variant_of<alias_default, variant_kind::copy, "aten.alias_copy.default"> {};
+// to_edge writes clone as dim_order_ops._clone_dim_order, the op the targets check.
 struct clone_default
-    : op<"aten.clone.default", pure_view, layout_agnostic, qspec<pass_through_or_input_act>> {};
+    : op<"aten.clone.default", pure_view, layout_agnostic, qspec<pass_through_or_input_act>,
+         decomposes_to<dim_order_ops::_clone_dim_order_default, rewrites::clone_to_dim_order>> {};
 struct detach_default : op<"aten.detach.default", pure_view> {};
 struct detach__default : variant_of<detach_default, variant_kind::inplace, "aten.detach_.default"> {
 };

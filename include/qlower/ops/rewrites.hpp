@@ -126,4 +126,53 @@ struct t_to_permute {
   }
 };
 
+/// clone(memory_format) to the edge dialect's _clone_dim_order(non_blocking,
+/// dim_order), as ExecuTorch's MemoryFormatOpsPass maps it: preserve_format
+/// (or none) keeps the input's order (dim_order null), contiguous_format is
+/// 0..rank-1, channels_last [0, 2, 3, 1] and channels_last_3d [0, 2, 3, 4, 1].
+struct clone_to_dim_order {
+  static graph::attribute_map attributes(const graph::attribute_map& attrs, std::size_t rank) {
+    std::string format = "preserve_format";
+    if (const auto found = attrs.find("memory_format"); found != attrs.end()) {
+      // torch's MemoryFormat enum: Contiguous, Preserve, ChannelsLast, ChannelsLast3d.
+      constexpr const char* by_value[] = {"contiguous_format", "preserve_format", "channels_last",
+                                          "channels_last_3d"};
+      if (const std::string* name = found->second.as_string()) {
+        format = name->rfind("torch.", 0) == 0 ? name->substr(6) : *name;
+      } else if (const std::int64_t* value = found->second.as_int();
+                 value && *value >= 0 && *value < 4) {
+        format = by_value[*value];
+      } else if (!found->second.is_null()) {
+        throw error("expected a memory format", error_location{"", "", "attrs.memory_format"});
+      }
+    }
+    graph::attribute dim_order(nullptr);
+    auto order = [](const std::vector<std::size_t>& axes) {
+      graph::attribute::list items;
+      for (std::size_t axis : axes)
+        items.emplace_back(static_cast<std::int64_t>(axis));
+      return graph::attribute(std::move(items));
+    };
+    if (format == "contiguous_format") {
+      std::vector<std::size_t> axes(rank);
+      for (std::size_t i = 0; i < rank; ++i)
+        axes[i] = i;
+      dim_order = order(axes);
+    } else if (format == "channels_last" || format == "channels_last_3d") {
+      const std::size_t wanted = format == "channels_last" ? 4 : 5;
+      if (rank != wanted) {
+        throw error(
+            format + " needs rank " + std::to_string(wanted) + ", got rank " + std::to_string(rank),
+            error_location{"", "", "attrs.memory_format"});
+      }
+      dim_order = order(wanted == 4 ? std::vector<std::size_t>{0, 2, 3, 1}
+                                    : std::vector<std::size_t>{0, 2, 3, 4, 1});
+    } else if (format != "preserve_format") {
+      throw error("unknown memory format '" + format + "'",
+                  error_location{"", "", "attrs.memory_format"});
+    }
+    return {{"non_blocking", graph::attribute(false)}, {"dim_order", std::move(dim_order)}};
+  }
+};
+
 }  // namespace qlower::ops::rewrites
