@@ -244,7 +244,7 @@ RULE_OPS = ["aten.concat.default", "aten.cat.default", "aten.movedim.int", "aten
             "aten.permute.default", "aten.permute_copy.default", "aten.relu.default",
             "aten.convolution.default", "aten.linear.default", "aten.add.Tensor",
             "aten.max.dim", "aten.hardtanh.default", "aten.sigmoid.default", "aten.t.default",
-            "aten.softmax.int", "aten.layer_norm.default", "aten.mean.dim"]
+            "aten._softmax.default", "aten.native_layer_norm.default", "aten.mean.dim"]
 
 
 def rule_file_corpus():
@@ -256,7 +256,7 @@ def rule_file_corpus():
         "empty-policy": head + ', "policy": "empty", "target": "none"}',
         "lift-restrictions": head + ', "target_dtypes": {"aten.permute.default": null, '
                                     '"aten.cat.default": null}}',
-        "restrict": head + ', "target_dtypes": {"aten.layer_norm.default": ["int8"], '
+        "restrict": head + ', "target_dtypes": {"aten.native_layer_norm.default": ["int8"], '
                            '"aten.relu.default": ["int8", "int16", "float32"]}}',
         "alias-restriction": head + ', "target_dtypes": {"aten.concat.default": ["int8"]}}',
         "bad-version": '{"format": "qlower-rules", "version": 2}',

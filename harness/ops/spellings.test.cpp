@@ -28,8 +28,8 @@ TEST_CASE("every spelling names a canonical op with the same traits and a canoni
     CHECK(row.rule == op_table[row.canonical].rule);
   }
   // lowering.md section 3's table: conv1d, conv2d, batch_norm, native_batch_norm,
-  // softmax.int, _unsafe_view, _reshape_alias, _reshape_alias_copy.
-  CHECK(spellings_seen == 8);
+  // layer_norm, softmax.int, _unsafe_view, _reshape_alias, _reshape_alias_copy.
+  CHECK(spellings_seen == 9);
   CHECK(op_table[find_op("aten.conv2d.default")].canonical ==
         op_id_of<aten::convolution_default>());
   CHECK(canonical(find_op("aten.native_batch_norm.default")) ==

@@ -77,4 +77,41 @@ TEST_CASE("a batch norm after no conv becomes x * scale + shift with the batch n
   CHECK_FALSE(g.find("gamma").has_value());
 }
 
+TEST_CASE("a layer norm becomes mean, sub, mul, mean, add eps, rsqrt, mul and the affine",
+          "[passes][decompose_for_annotation]") {
+  graph_builder b;
+  const auto x = b.input("x", {1, 3, 8});
+  const auto weight = b.constant("weight", {8});
+  const auto bias = b.constant("bias", {8});
+  const auto ln = b.op("ln", "aten.native_layer_norm.default", {x, weight, bias},
+                       {{"normalized_shape", harness::ints({8})}, {"eps", 1e-6}}, {1, 3, 8}, 3);
+  const auto value = b.getitem("value", ln, 0);
+  const auto shifted =
+      b.op("wrong", "aten.native_layer_norm.default", {x, graph::no_node, graph::no_node},
+           {{"normalized_shape", harness::ints({3})}, {"eps", 1e-6}}, {1, 3, 8}, 3);
+  const auto other = b.getitem("other", shifted, 0);
+  std::vector<passes::pass_note> notes;
+  const auto g = passes::decompose_for_annotation(b.done({value, other}), &notes);
+  std::vector<std::string> ops;
+  for (graph::node_index n = *g.find("x") + 1; n < g.node_count(); ++n) {
+    if (g[n].op != "const" && g[n].id != "wrong" && g[n].id != "other")
+      ops.push_back(g[n].op);
+  }
+  CHECK(ops == std::vector<std::string>{"aten.mean.dim", "aten.sub.Tensor", "aten.mul.Tensor",
+                                        "aten.mean.dim", "aten.add.Tensor", "aten.rsqrt.default",
+                                        "aten.mul.Tensor", "aten.mul.Tensor", "aten.add.Tensor"});
+  const graph::node& result = g[g.graph_outputs()[0]];
+  CHECK(result.id == "ln");
+  CHECK(result.outputs.front() == graph::tensor_type{dtype::float32, shape{1, 3, 8}});
+  const graph::node& mean = g[*g.find("ln.mean")];
+  CHECK(*mean.attrs.at("dim").as_int_list() == std::vector<std::int64_t>{-1});
+  CHECK(mean.outputs.front().dims == shape{1, 3, 1});
+  CHECK(std::get<std::vector<double>>(g[*g.find("ln.eps")].data) ==
+        std::vector<double>{static_cast<float>(1e-6)});
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].node == "wrong");
+  CHECK(notes[0].message ==
+        "not decomposed: normalized_shape [3] is not the last axes of its input [1, 3, 8]");
+}
+
 }  // namespace

@@ -55,6 +55,10 @@ TEST_CASE("every bad input is a config_error naming the field", "[traits][rule_f
       {doc(R"("target_dtypes": {"aten.cat.default": "int8"})"), "target_dtypes.aten.cat.default"},
       {doc(R"("target_dtypes": {"aten.concat.default": ["int8"]})"),
        "target_dtypes.aten.concat.default"},
+      // A spelling is rewritten before annotation: a rule on it would never apply.
+      {doc(R"("rules": {"aten.conv2d.default": "none"})"), "rules.aten.conv2d.default"},
+      {doc(R"("target_dtypes": {"aten.layer_norm.default": ["int8"]})"),
+       "target_dtypes.aten.layer_norm.default"},
   };
   for (const auto& [text, field] : cases) {
     CAPTURE(text);

@@ -73,8 +73,6 @@ inline const std::set<std::string> set_a{"abs",
                                          "cumsum",
                                          "remainder.Scalar",
                                          "tan"};
-// Set D, with make_fx's spellings of view (_reshape_alias, _reshape_alias_copy),
-// which take view's rule in qlower.
 inline const std::set<std::string> set_d{"squeeze",
                                          "squeeze_copy",
                                          "squeeze_copy.dim",
@@ -93,8 +91,6 @@ inline const std::set<std::string> set_d{"squeeze",
                                          "view_as",
                                          "view_copy",
                                          "_unsafe_view",
-                                         "_reshape_alias",
-                                         "_reshape_alias_copy",
                                          "select.int",
                                          "select_copy.int",
                                          "slice.Tensor",
@@ -236,6 +232,9 @@ inline row row_of(const std::string& op) {
       {"detach_", row::d},
       {"unfold", row::d},  // base of unfold_copy (set D)
       {"as_strided", row::d},
+      {"as_strided_", row::d},          // in-place as_strided
+      {"_reshape_alias", row::d},       // make_fx's spelling of view
+      {"_reshape_alias_copy", row::d},  // make_fx's spelling of view_copy
       {"unbind_copy.int", row::d},
       {"split_with_sizes_copy", row::d},
       {"squeeze_copy.dims", row::d},

@@ -82,7 +82,11 @@ struct softmax_int
     : spelling_of<_softmax_default, "aten.softmax.int", spellings::softmax_as_internal_softmax> {};
 struct log_softmax_int : op<"aten.log_softmax.int"> {};
 struct _log_softmax_default : op<"aten._log_softmax.default"> {};
-struct layer_norm_default : op<"aten.layer_norm.default"> {};
+// The layer norm as make_fx and the edge dialect name it: (input, weight, bias)
+// -> (output, mean, rstd); the quantizer's DecomposeLayerNorm runs on it.
+struct native_layer_norm_default : op<"aten.native_layer_norm.default"> {};
+struct layer_norm_default : spelling_of<native_layer_norm_default, "aten.layer_norm.default",
+                                        spellings::layer_norm_as_native> {};
 struct group_norm_default : op<"aten.group_norm.default"> {};
 struct addmm_default : op<"aten.addmm.default",
                           recomposes_to<linear_default, patterns::addmm_of_transposed_weight>> {};

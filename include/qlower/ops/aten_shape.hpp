@@ -95,6 +95,8 @@ struct tile_default : op<"aten.tile.default", pure_view> {};
 struct flip_default : op<"aten.flip.default", pure_view> {};
 struct contiguous_default : op<"aten.contiguous.default", pure_view> {};
 struct as_strided_default : op<"aten.as_strided.default", pure_view> {};
+struct as_strided__default
+    : variant_of<as_strided_default, variant_kind::inplace, "aten.as_strided_.default"> {};
 struct as_strided_copy_default
     : variant_of<as_strided_default, variant_kind::copy, "aten.as_strided_copy.default"> {};
 struct unfold_default : op<"aten.unfold.default", pure_view> {};

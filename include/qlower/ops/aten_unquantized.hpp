@@ -27,8 +27,11 @@ struct hardshrink_default : op<"aten.hardshrink.default"> {};
 struct logical_xor_default : op<"aten.logical_xor.default"> {};
 struct masked_fill_Scalar : op<"aten.masked_fill.Scalar"> {};
 struct native_group_norm_default : op<"aten.native_group_norm.default"> {};
-struct native_layer_norm_default : op<"aten.native_layer_norm.default"> {};
 struct ones_like_default : op<"aten.ones_like.default"> {};
+// torchvision's ViT in eval and no_grad: the fused attention of the fast path.
+struct _native_multi_head_attention_default : op<"aten._native_multi_head_attention.default"> {};
+// Swin's shifted windows.
+struct roll_default : op<"aten.roll.default"> {};
 struct pow_Tensor_Tensor : op<"aten.pow.Tensor_Tensor"> {};
 struct reflection_pad1d_default : op<"aten.reflection_pad1d.default"> {};
 struct reflection_pad2d_default : op<"aten.reflection_pad2d.default"> {};

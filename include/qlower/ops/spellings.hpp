@@ -135,6 +135,15 @@ struct batch_norm_as_inference {
   }
 };
 
+/// torch.export's `layer_norm` as `native_layer_norm`, whose value is its first output.
+struct layer_norm_as_native {
+  static canonical_node canonicalize(const spelling_context& node) {
+    return {{{"normalized_shape", detail::required(node.attrs, "normalized_shape")},
+             {"eps", detail::required(node.attrs, "eps")}},
+            3};
+  }
+};
+
 /// `_reshape_alias(size, stride)` with contiguous strides is a view of `size`.
 struct reshape_alias_as_view {
   static canonical_node canonicalize(const spelling_context& node) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -118,6 +119,94 @@ struct annotation_decomposition<ops::aten::_native_batch_norm_legit_no_training_
     for (graph::node_index reader : std::get<std::vector<graph::node_index>>(readers))
       plan.forward(reader, n);
     return replacement{{std::move(scale), std::move(shift), std::move(product), std::move(sum)}, 3};
+  }
+};
+
+/// DecomposeLayerNorm: over the last k axes (normalized_shape),
+/// mean = mean(x), d = x - mean, var = mean(d * d), y = d * rsqrt(var + eps),
+/// then y * weight and + bias where given; each mean keeps its dims.
+template <>
+struct annotation_decomposition<ops::aten::native_layer_norm_default> {
+  static std::variant<replacement, std::string> decompose(const graph::plain_graph& g,
+                                                          graph::node_index n, edit_plan& plan) {
+    const auto readers = detail::first_output_readers(g, n);
+    if (const auto* why = std::get_if<std::string>(&readers))
+      return *why;
+    const auto inputs = g.inputs(n);
+    if (inputs.size() != 3 || inputs[0] == graph::no_node)
+      return std::string("it does not take an input, a weight and a bias");
+    const graph::node& source = g[n];
+    const graph::tensor_type value = source.outputs.front();
+    if (!is_floating_point(value.type))
+      return "its output is " + std::string(to_string(value.type)) + ", not floating point";
+    const graph::attribute* normalized = g.attribute_of(n, "normalized_shape");
+    const auto normalized_shape = normalized ? normalized->as_int_list() : std::nullopt;
+    const auto dims = g.output_dims(inputs[0], 0);
+    if (!normalized_shape || normalized_shape->empty() || normalized_shape->size() > dims.size())
+      return std::string("normalized_shape is not a non-empty list of at most its input's rank");
+    const std::size_t k = normalized_shape->size();
+    for (std::size_t i = 0; i < k; ++i) {
+      if ((*normalized_shape)[i] != dims[dims.size() - k + i]) {
+        return "normalized_shape " + shape{*normalized_shape}.to_string() +
+               " is not the last axes of its input " +
+               shape{{dims.begin(), dims.end()}}.to_string();
+      }
+    }
+    const graph::attribute* eps_attribute = g.attribute_of(n, "eps");
+    const std::optional<double> eps = eps_attribute ? eps_attribute->as_number() : std::nullopt;
+    if (!eps || !(*eps >= 0.0) || *eps > std::numeric_limits<float>::max())
+      return std::string("its eps is not a non-negative float32 number");
+
+    graph::attribute::list axes;
+    for (std::size_t i = 0; i < k; ++i)
+      axes.emplace_back(static_cast<std::int64_t>(i) - static_cast<std::int64_t>(k));
+    std::vector<std::int64_t> reduced(dims.begin(), dims.end());
+    for (std::size_t i = dims.size() - k; i < dims.size(); ++i)
+      reduced[i] = 1;
+    const graph::tensor_type full = value;
+    const graph::tensor_type per_row{value.type, shape{reduced}};
+    const graph::attribute_map mean_attrs{{"dim", graph::attribute(axes)},
+                                          {"keepdim", graph::attribute(true)},
+                                          {"dtype", graph::attribute(nullptr)}};
+    const graph::attribute_map unit_alpha{{"alpha", std::int64_t{1}}};
+    replacement with;
+    auto add = [&](std::string suffix, std::string op, std::vector<graph::node_index> node_inputs,
+                   graph::attribute_map attrs, graph::tensor_type type) {
+      with.nodes.push_back({plan.fresh_id(source.id + "." + suffix),
+                            std::move(op),
+                            std::move(node_inputs),
+                            std::move(attrs),
+                            {std::move(type)},
+                            {}});
+      return replacement_value(with.nodes.size() - 1);
+    };
+    const auto x = inputs[0];
+    const auto mean = add("mean", "aten.mean.dim", {x}, mean_attrs, per_row);
+    const auto centered = add("sub", "aten.sub.Tensor", {x, mean}, unit_alpha, full);
+    const auto squared = add("square", "aten.mul.Tensor", {centered, centered}, {}, full);
+    const auto variance = add("var", "aten.mean.dim", {squared}, mean_attrs, per_row);
+    graph::node epsilon{plan.fresh_id(source.id + ".eps"),
+                        "const",
+                        {},
+                        {},
+                        {{value.type, shape{std::vector<std::int64_t>{1}}}},
+                        std::vector<double>{static_cast<float>(*eps)}};
+    with.nodes.push_back(std::move(epsilon));
+    const auto eps_value = replacement_value(with.nodes.size() - 1);
+    const auto shifted =
+        add("var_eps", "aten.add.Tensor", {variance, eps_value}, unit_alpha, per_row);
+    const auto inverse = add("rsqrt", "aten.rsqrt.default", {shifted}, {}, per_row);
+    auto result = add("normalized", "aten.mul.Tensor", {centered, inverse}, {}, full);
+    if (inputs[1] != graph::no_node)
+      result = add("scaled", "aten.mul.Tensor", {result, inputs[1]}, {}, full);
+    if (inputs[2] != graph::no_node)
+      result = add("shifted", "aten.add.Tensor", {result, inputs[2]}, unit_alpha, full);
+    // The last node carries the value under the layer norm's own id.
+    with.nodes.back().id = source.id;
+    with.value = with.nodes.size() - 1;
+    for (graph::node_index reader : std::get<std::vector<graph::node_index>>(readers))
+      plan.forward(reader, n);
+    return with;
   }
 };
 

@@ -116,6 +116,12 @@ inline rule_set read_rules(std::string_view text, const std::string& source = "<
     for (const auto& [name, value] : rules->items()) {
       const std::string field = "rules." + name;
       const ops::op_id id = op_named(field, name);
+      // The pipeline rewrites a spelling before it annotates: its rule would never apply.
+      if (ops::op_table[id].kind == ops::variant_kind::spelling) {
+        fail(field, "a spelling of '" +
+                        std::string(ops::op_table[ops::op_table[id].canonical].name) +
+                        "', which the pipeline rewrites before annotating: give its rule there");
+      }
       const auto rule =
           value.is_string() ? detail::rule_from_name(value.get<std::string>()) : std::nullopt;
       if (!rule)
