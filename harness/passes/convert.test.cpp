@@ -62,6 +62,28 @@ TEST_CASE("a plan for another graph is an error", "[passes][convert]") {
   CHECK_THROWS_AS(passes::convert(g, passes::annotate(h)), qlower::error);
 }
 
+TEST_CASE("a float constant every reader quantizes alike is folded, as fold_quantize does",
+          "[passes][convert]") {
+  graph::plain_graph g;
+  const auto x = g.add_node({"x", "input", {}, {}, {{dtype::float32, shape{1, 4}}}, {}});
+  const auto scale = g.add_node(
+      {"scale", "const", {}, {}, {{dtype::float32, shape{1, 4}}}, std::vector<double>{1, 2, 3, 4}});
+  const auto shared = g.add_node({"shared", "const", {}, {}, {{dtype::float32, shape{1, 4}}}, {}});
+  const auto y =
+      g.add_node({"y", "aten.mul.Tensor", {x, scale}, {}, {{dtype::float32, shape{1, 4}}}, {}});
+  const auto z =
+      g.add_node({"z", "aten.add.Tensor", {y, shared}, {}, {{dtype::float32, shape{1, 4}}}, {}});
+  // `shared` is also a graph output, read in float: it keeps its quantize node.
+  g.set_outputs({z, shared});
+  const auto converted = passes::convert(g, passes::annotate(g));
+  const auto& folded = converted[*converted.find("scale")];
+  CHECK(folded.outputs.front().type == dtype::int8);
+  CHECK(std::holds_alternative<std::monostate>(folded.data));
+  CHECK(converted[*converted.find("y")].inputs[1] == *converted.find("scale"));
+  CHECK(converted[*converted.find("shared")].outputs.front().type == dtype::float32);
+  CHECK(converted[converted[*converted.find("z")].inputs[1]].op == passes::quantize_op_name);
+}
+
 TEST_CASE("convert keeps every node and puts Q/DQ exactly on dtype boundaries",
           "[passes][convert][property]") {
   rc::prop("inputs carry the dtype the plan asks for", [] {

@@ -24,7 +24,9 @@ inline constexpr std::string_view quantize_per_channel_op_name =
 
 /// Applies `plan` to `g`, in the folded form a backend lowers: every quantized
 /// value takes its group's integer dtype (int8 activations and weights, int32
-/// bias), constants quantized in place; a quantize node where a float value
+/// bias), constants quantized in place (weights, and any float constant every
+/// reader takes in one group, as convert_pt2e's fold_quantize folds their
+/// quantize nodes); a quantize node where a float value
 /// enters a quantized input, a dequantize where a quantized value enters a
 /// float input or leaves the graph, and a dequantize-quantize pair where a
 /// value moves between two observer groups. Inserted nodes carry
@@ -89,6 +91,35 @@ inline graph::plain_graph convert(const graph::plain_graph& g, const annotation_
     return quantized[key] = result.add_node(std::move(q));
   };
 
+  // convert_pt2e's fold_quantize: a float constant that every reader takes in one
+  // observer group becomes a constant of that group, where a quantize node would
+  // otherwise stand outside every partition (a decomposed batch norm's scale).
+  std::vector<std::uint32_t> folded_group(g.node_count(), annotation_plan::no_group);
+  for (node_index n = 0; n < g.node_count(); ++n) {
+    if (g[n].op != "const" || plan.output_quantized(n) ||
+        g[n].outputs.front().type != dtype::float32)
+      continue;
+    std::uint32_t group = annotation_plan::no_group;
+    bool one_group = true;
+    for (node_index user : g.users(n)) {
+      for (std::size_t k = 0; k < g[user].inputs.size(); ++k) {
+        if (g[user].inputs[k] != n)
+          continue;
+        const std::uint32_t wanted = plan.input_group(user, k);
+        one_group = one_group && wanted != annotation_plan::no_group &&
+                    (group == annotation_plan::no_group || group == wanted);
+        group = wanted;
+      }
+    }
+    for (node_index output : g.graph_outputs())
+      one_group = one_group && output != n;
+    if (one_group)
+      folded_group[n] = group;
+  }
+  auto held_group = [&](node_index n) {
+    return plan.output_quantized(n) ? plan.output_group(n) : folded_group[n];
+  };
+
   for (node_index n = 0; n < g.node_count(); ++n) {
     node copy = g[n];
     for (std::size_t k = 0; k < copy.inputs.size(); ++k) {
@@ -96,7 +127,7 @@ inline graph::plain_graph convert(const graph::plain_graph& g, const annotation_
       if (source == graph::no_node)
         continue;
       const std::uint32_t wanted = plan.input_group(n, k);
-      const std::uint32_t held = plan.output_group(source);
+      const std::uint32_t held = held_group(source);
       if (wanted == held) {
         copy.inputs[k] = converted[source];
       } else if (wanted == annotation_plan::no_group) {
@@ -105,8 +136,8 @@ inline graph::plain_graph convert(const graph::plain_graph& g, const annotation_
         copy.inputs[k] = quantize(source, wanted);
       }
     }
-    if (plan.output_quantized(n)) {
-      const dtype type = plan.groups()[plan.output_group(n)].spec.type;
+    if (held_group(n) != annotation_plan::no_group) {
+      const dtype type = plan.groups()[held_group(n)].spec.type;
       for (graph::tensor_type& output : copy.outputs) {
         if (output.type == dtype::float32)
           output.type = type;
