@@ -3,12 +3,16 @@
 
 #include <rapidcheck/catch.h>
 
+#include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "harness/passes/builder.hpp"
+#include "qlower/graph/io/json.hpp"
+#include "qlower/passes/canonicalize.hpp"
 #include "reference/passes/fuse_batch_norm.hpp"
 
 namespace {
@@ -192,6 +196,70 @@ TEST_CASE("a value float32 cannot hold folds structurally only, with the reason"
   CHECK_FALSE(folded.find("bn").has_value());
   const graph::node& conv_node = folded[*folded.find("conv")];
   CHECK(std::holds_alternative<std::monostate>(folded[conv_node.inputs[1]].data));
+}
+
+reference::tensor constant_of(const graph::plain_graph& g, graph::node_index n) {
+  const auto dims = g.output_dims(n, 0);
+  return {{dims.begin(), dims.end()}, floats(g[n].data)};
+}
+
+TEST_CASE("an exported model's batch norms fold to the values the unfolded model computes",
+          "[passes][fuse_batch_norm][models]") {
+  // examples/models/small_cnn.json: torch's weights and running statistics (--with-data).
+  const graph::plain_graph g =
+      graph::io::read_json_file(std::string(QLOWER_EXAMPLES_DIR) + "/models/small_cnn.json");
+  std::vector<passes::pass_note> notes;
+  const graph::plain_graph folded =
+      passes::fuse_batch_norm(passes::canonicalize(g, &notes), &notes);
+  CHECK(notes.empty());
+  for (const graph::node& n : folded.nodes())
+    CHECK(n.op != "aten._native_batch_norm_legit_no_training.default");
+  using reference::tensor;
+  auto at = [](const graph::plain_graph& graph, const std::string& id) { return *graph.find(id); };
+  auto bn_inputs = [&](const std::string& bn) {
+    const auto inputs = g.inputs(at(g, bn));
+    return std::array<tensor, 4>{constant_of(g, inputs[1]), constant_of(g, inputs[2]),
+                                 constant_of(g, inputs[3]), constant_of(g, inputs[4])};
+  };
+  const std::vector<std::int64_t> one{1, 1};
+  for (const auto& [conv, bn, groups] : {std::tuple{"convolution", "native_batch_norm", 1},
+                                         {"convolution_1", "native_batch_norm_1", 2}}) {
+    CAPTURE(conv);
+    const auto original = g.inputs(at(g, conv));
+    const tensor weight = constant_of(g, original[1]);
+    const std::int64_t channels = weight.shape[1] * groups;
+    tensor input{{1, channels, 8, 8}, {}};
+    for (std::int64_t i = 0; i < channels * 64; ++i)
+      input.values.push_back(static_cast<float>((i * 37) % 17) / 8.0F - 1.0F);
+    const tensor bias = original[2] == graph::no_node ? tensor{} : constant_of(g, original[2]);
+    const auto p = bn_inputs(bn);
+    const tensor expected = reference::batch_norm_inference(
+        reference::convolution(input, weight, original[2] == graph::no_node ? nullptr : &bias, one,
+                               one, one, groups),
+        &p[0], &p[1], p[2], p[3], 1e-5);
+    const auto now = folded.inputs(at(folded, conv));
+    const tensor folded_bias = constant_of(folded, now[2]);
+    const tensor actual = reference::convolution(input, constant_of(folded, now[1]), &folded_bias,
+                                                 one, one, one, groups);
+    CHECK(reference::max_abs_difference(actual, expected) <=
+          1e-5 * (1 + reference::max_abs(expected)));
+  }
+  // The classifier: linear + BatchNorm1d.
+  const auto original = g.inputs(at(g, "addmm"));
+  const auto now = folded.inputs(at(folded, "addmm"));
+  REQUIRE(folded[at(folded, "addmm")].op == "aten.linear.default");
+  const tensor weight = constant_of(g, g.inputs(original[2])[0]);  // addmm reads t(weight)
+  const tensor bias = constant_of(g, original[0]);
+  tensor input{{1, weight.shape[1]}, {}};
+  for (std::int64_t i = 0; i < weight.shape[1]; ++i)
+    input.values.push_back(static_cast<float>((i * 13) % 11) / 5.0F - 1.0F);
+  const auto p = bn_inputs("native_batch_norm_2");
+  const tensor expected = reference::batch_norm_inference(reference::linear(input, weight, &bias),
+                                                          &p[0], &p[1], p[2], p[3], 1e-5);
+  const tensor folded_bias = constant_of(folded, now[2]);
+  const tensor actual = reference::linear(input, constant_of(folded, now[1]), &folded_bias);
+  CHECK(reference::max_abs_difference(actual, expected) <=
+        1e-5 * (1 + reference::max_abs(expected)));
 }
 
 }  // namespace
