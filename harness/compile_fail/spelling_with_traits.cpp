@@ -6,8 +6,8 @@ using namespace qlower::ops;
 using namespace qlower::traits;
 
 // torch.export's conv2d is convolution; a rule of its own would let the two disagree.
-struct bad_conv2d : spelling_of<aten::convolution_default, "my.conv2d.default",
-                                spellings::conv_as_convolution> {
+struct bad_conv2d
+    : spelling_of<aten::convolution_default, "my.conv2d.default", spellings::conv_as_convolution> {
   using trait_list = qlower::type_list<qspec<qspec_rule::independent>>;
 };
 static_assert(verify_op<bad_conv2d>());
