@@ -36,6 +36,19 @@ TEST_CASE("an addmm that is no linear becomes mm + add, keeping its id, dtype an
   CHECK(notes[0].message == "not decomposed: alpha is not 1");
 }
 
+TEST_CASE("an addmm node with a second output read is not decomposed (found by the property)",
+          "[passes][decompose_for_annotation]") {
+  graph_builder b;
+  const auto a = b.input("a", {2});
+  const auto odd = b.op("odd", "aten.addmm.default", {a, a, a}, {}, {2}, 2);
+  const auto second = b.getitem("second", odd, 1);
+  std::vector<passes::pass_note> notes;
+  const auto g = passes::decompose_for_annotation(b.done({second}), &notes);
+  CHECK(g[*g.find("odd")].op == "aten.addmm.default");
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].message == "not decomposed: it has 2 outputs, not addmm's one");
+}
+
 TEST_CASE("a batch norm after no conv becomes x * scale + shift with the batch norm's values",
           "[passes][decompose_for_annotation]") {
   graph_builder b;

@@ -41,6 +41,9 @@ struct annotation_decomposition<ops::aten::addmm_default> {
       if (!ops::patterns::detail::is_one(g.attribute_of(n, factor)))
         return std::string(factor) + " is not 1";
     }
+    // add(mm(a, b), bias) has one output: a getitem of another would lose its value.
+    if (g.output_count(n) != 1)
+      return "it has " + std::to_string(g.output_count(n)) + " outputs, not addmm's one";
     const auto inputs = g.inputs(n);
     if (inputs.size() != 3 || inputs[0] == graph::no_node || inputs[1] == graph::no_node ||
         inputs[2] == graph::no_node) {
