@@ -44,10 +44,26 @@ inline void start(const stage_observer& observer, std::string_view stage) {
   if (observer.started)
     observer.started(stage);
 }
-inline void finish(const stage_observer& observer, std::string_view stage,
-                   const graph::plain_graph& result) {
+
+/// Runs one graph-making stage between the observer's two calls.
+template <class Stage>
+graph::plain_graph run(const stage_observer& observer, std::string_view name, Stage&& stage) {
+  start(observer, name);
+  graph::plain_graph result = std::forward<Stage>(stage)();
   if (observer.finished)
-    observer.finished(stage, result);
+    observer.finished(name, result);
+  return result;
+}
+
+/// The front both flows share: the canonical form, then batch norms folded
+/// into their conv or linear (prepare_pt2e's fusions, Vulkan's FuseBatchNorm).
+inline graph::plain_graph canonical_and_folded(const graph::plain_graph& g,
+                                               std::vector<passes::pass_note>& notes,
+                                               const stage_observer& on_stage) {
+  const graph::plain_graph canonical =
+      run(on_stage, "canonicalize", [&] { return passes::canonicalize(g, &notes); });
+  return run(on_stage, "fuse_batch_norm",
+             [&] { return passes::fuse_batch_norm(canonical, &notes); });
 }
 }  // namespace detail
 
@@ -57,16 +73,9 @@ inline void finish(const stage_observer& observer, std::string_view stage,
 inline graph::plain_graph prepare(const graph::plain_graph& g,
                                   std::vector<passes::pass_note>& notes,
                                   const stage_observer& on_stage = {}) {
-  detail::start(on_stage, "canonicalize");
-  const graph::plain_graph canonical = passes::canonicalize(g, &notes);
-  detail::finish(on_stage, "canonicalize", canonical);
-  detail::start(on_stage, "fuse_batch_norm");
-  const graph::plain_graph folded = passes::fuse_batch_norm(canonical, &notes);
-  detail::finish(on_stage, "fuse_batch_norm", folded);
-  detail::start(on_stage, "decompose_for_annotation");
-  graph::plain_graph prepared = passes::decompose_for_annotation(folded, &notes);
-  detail::finish(on_stage, "decompose_for_annotation", prepared);
-  return prepared;
+  const graph::plain_graph folded = detail::canonical_and_folded(g, notes, on_stage);
+  return detail::run(on_stage, "decompose_for_annotation",
+                     [&] { return passes::decompose_for_annotation(folded, &notes); });
 }
 
 /// The layout pass over a Vulkan lowering's delegates: their graph after
@@ -85,6 +94,13 @@ struct lowering {
   passes::partition_plan plan;
   std::vector<passes::pass_note> notes;
   std::optional<layout_assignment> layouts;
+};
+
+/// An Arm Ethos-U target type (targets::ethos_u55, ethos_u85): quantized by an
+/// Arm quantizer, partitioned by the Arm partitioner.
+template <class Target>
+concept ethos_u_target = requires {
+  { Target::u55_subset } -> std::convertible_to<bool>;
 };
 
 /// A Vulkan target type (targets::vulkan and its variants): it says which ops
@@ -106,30 +122,25 @@ struct vulkan_options {
 /// prepare, annotate with the rules and specs of `quantizer` (a built-in
 /// policy's, traits::rule_set_of, or a user's rule file), insert quantize/dequantize nodes,
 /// decompose into the edge dialect, and run the Arm partitioner.
-template <class Target>
-requires(!vulkan_target<Target>) lowering
-    lower_for(const graph::plain_graph& g, const traits::rule_set& quantizer,
-              const stage_observer& on_stage = {}) {
+template <ethos_u_target Target>
+lowering lower_for(const graph::plain_graph& g, const traits::rule_set& quantizer,
+                   const stage_observer& on_stage = {}) {
   lowering result;
   const graph::plain_graph prepared = prepare(g, result.notes, on_stage);
   detail::start(on_stage, "annotate");
   const passes::annotation_plan annotation =
       passes::annotate_with(prepared, quantizer.rules, quantizer.config);
-  detail::start(on_stage, "convert");
-  const graph::plain_graph converted = passes::convert(prepared, annotation);
-  detail::finish(on_stage, "convert", converted);
-  detail::start(on_stage, "decompose");
-  result.graph = passes::decompose(converted);
-  detail::finish(on_stage, "decompose", result.graph);
+  const graph::plain_graph converted =
+      detail::run(on_stage, "convert", [&] { return passes::convert(prepared, annotation); });
+  result.graph = detail::run(on_stage, "decompose", [&] { return passes::decompose(converted); });
   detail::start(on_stage, "partition");
   result.plan = passes::partition_arm<Target>(result.graph);
   return result;
 }
 
 /// lower_for an Ethos-U target with a built-in quantizer policy.
-template <class Target, traits::quantizer_policy Policy = traits::arm_quantizer>
-requires(!vulkan_target<Target>) lowering
-    lower_for(const graph::plain_graph& g, const stage_observer& on_stage = {}) {
+template <ethos_u_target Target, traits::quantizer_policy Policy = traits::arm_quantizer>
+lowering lower_for(const graph::plain_graph& g, const stage_observer& on_stage = {}) {
   return lower_for<Target>(g, traits::rule_set_of<Policy, Target>(), on_stage);
 }
 
@@ -143,15 +154,8 @@ template <vulkan_target Target>
 lowering lower_for(const graph::plain_graph& g, const stage_observer& on_stage = {},
                    const vulkan_options& options = {}) {
   lowering result;
-  detail::start(on_stage, "canonicalize");
-  const graph::plain_graph canonical = passes::canonicalize(g, &result.notes);
-  detail::finish(on_stage, "canonicalize", canonical);
-  detail::start(on_stage, "fuse_batch_norm");
-  const graph::plain_graph folded = passes::fuse_batch_norm(canonical, &result.notes);
-  detail::finish(on_stage, "fuse_batch_norm", folded);
-  detail::start(on_stage, "decompose");
-  result.graph = passes::decompose(folded);
-  detail::finish(on_stage, "decompose", result.graph);
+  const graph::plain_graph folded = detail::canonical_and_folded(g, result.notes, on_stage);
+  result.graph = detail::run(on_stage, "decompose", [&] { return passes::decompose(folded); });
   detail::start(on_stage, "partition");
   result.plan = passes::partition(
       result.graph,
@@ -175,7 +179,8 @@ lowering lower_for(const graph::plain_graph& g, const stage_observer& on_stage =
     layouts.partition_of.push_back(result.plan.delegated(n) ? result.plan.partition_of(n)
                                                             : passes::not_delegated);
   }
-  detail::finish(on_stage, "remove_redundant", layouts.delegates);
+  if (on_stage.finished)
+    on_stage.finished("remove_redundant", layouts.delegates);
   detail::start(on_stage, "tag_layouts");
   layouts.plan = passes::tag_layouts<Target>(
       layouts.delegates, [&](graph::node_index n) { return layouts.partition_of[n]; });
