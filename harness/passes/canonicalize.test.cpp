@@ -137,6 +137,19 @@ TEST_CASE("t + addmm of a constant weight is a linear; the t goes", "[passes][ca
   CHECK(h[*h.find("fc")].op == "aten.linear.default");
   CHECK_FALSE(h.find("t").has_value());
   CHECK(h.node_count() == 3);
+
+  // Without a bias make_fx writes t + mm.
+  graph_builder no_bias;
+  const auto x3 = no_bias.input("x", {2, 8});
+  const auto w3 = no_bias.constant("w", {10, 8});
+  const auto t3 = no_bias.op("t", "aten.t.default", {w3}, {}, {8, 10});
+  const auto mm = no_bias.op("fc", "aten.mm.default", {x3, t3}, {}, {2, 10});
+  const auto activations = no_bias.op("aa", "aten.mm.default", {x3, x3}, {}, {2, 2});
+  const auto k = passes::canonicalize(no_bias.done({mm, activations}));
+  CHECK(k[*k.find("fc")].op == "aten.linear.default");
+  CHECK(k[*k.find("fc")].inputs ==
+        std::vector<graph::node_index>{*k.find("x"), *k.find("w"), graph::no_node});
+  CHECK(k[*k.find("aa")].op == "aten.mm.default");
 }
 
 TEST_CASE("max_pool2d_with_indices read only at output 0 is a max_pool2d",

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "qlower/ops/op.hpp"
+#include "qlower/ops/patterns.hpp"
 #include "qlower/traits/tags.hpp"
 
 /// ATen ops that compute each output element from the elements at the same
@@ -88,7 +89,10 @@ struct sub_Tensor : op<"aten.sub.Tensor", qspec<binary>> {};
 struct sub__Tensor : variant_of<sub_Tensor, variant_kind::inplace, "aten.sub_.Tensor"> {};
 struct mul_Tensor : op<"aten.mul.Tensor", qspec<binary>> {};
 struct mul__Tensor : variant_of<mul_Tensor, variant_kind::inplace, "aten.mul_.Tensor"> {};
-struct mm_default : op<"aten.mm.default", qspec<binary>> {};
+struct linear_default;  // ops/aten_nn.hpp
+// make_fx writes a linear without bias as t + mm.
+struct mm_default : op<"aten.mm.default", qspec<binary>,
+                       traits::recomposes_to<linear_default, patterns::mm_of_transposed_weight>> {};
 struct bmm_default : op<"aten.bmm.default", qspec<binary>> {};
 struct minimum_default : op<"aten.minimum.default", qspec<binary>> {};
 struct maximum_default : op<"aten.maximum.default", qspec<binary>> {};

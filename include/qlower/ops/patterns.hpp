@@ -9,6 +9,8 @@ namespace qlower::ops::patterns {
 
 /// addmm(bias, x, t(w)) with alpha = beta = 1, w a 2-D constant: linear(x, w, bias).
 struct addmm_of_transposed_weight;
+/// mm(x, t(w)), w a 2-D constant: linear(x, w).
+struct mm_of_transposed_weight;
 /// A node with several outputs of which only the first is read (through
 /// getitem 0): the single-output op (max_pool2d_with_indices -> max_pool2d).
 struct only_first_output_read;

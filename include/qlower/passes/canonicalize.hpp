@@ -51,7 +51,7 @@ inline std::optional<graph::node_index> transposed_constant(const graph::plain_g
 struct addmm_of_transposed_weight {
   static std::optional<recomposition> match(const graph::plain_graph& g, graph::node_index n) {
     const auto inputs = g.inputs(n);
-    if (inputs.size() != 3 || inputs[1] == graph::no_node)
+    if (inputs.size() != 3 || inputs[1] == graph::no_node || g.output_count(n) != 1)
       return std::nullopt;
     if (!detail::is_one(g.attribute_of(n, "alpha")) || !detail::is_one(g.attribute_of(n, "beta")))
       return std::nullopt;
@@ -68,6 +68,19 @@ struct addmm_of_transposed_weight {
         return std::nullopt;
     }
     return recomposition{{inputs[1], *weight, bias}, {}, {}};
+  }
+};
+
+struct mm_of_transposed_weight {
+  static std::optional<recomposition> match(const graph::plain_graph& g, graph::node_index n) {
+    const auto inputs = g.inputs(n);
+    if (inputs.size() != 2 || inputs[0] == graph::no_node || g.output_count(n) != 1 ||
+        g.output_dims(inputs[0], 0).size() != 2)
+      return std::nullopt;
+    const std::optional<graph::node_index> weight = detail::transposed_constant(g, inputs[1]);
+    if (!weight)
+      return std::nullopt;
+    return recomposition{{inputs[0], *weight, graph::no_node}, {}, {}};
   }
 };
 
