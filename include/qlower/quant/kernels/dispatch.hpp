@@ -30,7 +30,16 @@ namespace qlower::quant {
 /// The compiled kernels on the best instruction set of ArchList that the
 /// machine has (ArchList: best first, a subset of dispatched::architectures,
 /// the sets qlower::kernels is built for). A list of one set pins the kernels
-/// to it; the machine must have it (Arch::available()).
+/// to it; the machine must have it (machine_has<Arch>()).
+/// Whether the machine this runs on has `Arch`, an x86 set of
+/// dispatched::architectures. (xsimd's Arch::available() says only that xsimd
+/// supports the set, not that the CPU does.) x86's sets nest, so the best set
+/// the CPU has is at least `Arch` exactly when the CPU has `Arch`.
+template <class Arch>
+bool machine_has() noexcept {
+  return xsimd::available_architectures().best >= Arch::version();
+}
+
 template <class ArchList>
 struct compiled_kernels {
   /// The name of the instruction set these kernels run on here.
