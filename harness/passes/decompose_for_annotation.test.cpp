@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/passes/builder.hpp"
+#include "reference/passes/evaluate.hpp"
 #include "reference/passes/fuse_batch_norm.hpp"
 
 namespace {
@@ -125,6 +126,50 @@ TEST_CASE("a layer norm becomes mean, sub, mul, mean, add eps, rsqrt, mul and th
   CHECK(notes[0].node == "wrong");
   CHECK(notes[0].message ==
         "not decomposed: normalized_shape [3] is not the last axes of its input [1, 3, 8]");
+}
+
+TEST_CASE("a softmax becomes amax, sub, exp, sum, reciprocal and mul along its axis",
+          "[passes][decompose_for_annotation]") {
+  graph_builder b;
+  const auto x = b.input("x", {2, 3, 4});
+  const auto softmax = b.op("softmax", "aten._softmax.default", {x},
+                            {{"dim", std::int64_t{-2}}, {"half_to_float", false}}, {2, 3, 4});
+  const auto outside = b.op("outside", "aten._softmax.default", {x},
+                            {{"dim", std::int64_t{3}}, {"half_to_float", false}}, {2, 3, 4});
+  const auto half = b.op("half", "aten._softmax.default", {x},
+                         {{"dim", std::int64_t{0}}, {"half_to_float", true}}, {2, 3, 4});
+  const auto source = b.done({softmax, outside, half});
+  std::vector<passes::pass_note> notes;
+  const auto g = passes::decompose_for_annotation(source, &notes);
+  std::vector<std::string> ops;
+  for (graph::node_index n = 0; n < g.node_count(); ++n) {
+    if (g[n].id.starts_with("softmax"))
+      ops.push_back(g[n].op);
+  }
+  CHECK(ops == std::vector<std::string>{"aten.amax.default", "aten.sub.Tensor", "aten.exp.default",
+                                        "aten.sum.dim_IntList", "aten.reciprocal.default",
+                                        "aten.mul.Tensor"});
+  CHECK(g[g.graph_outputs()[0]].id == "softmax");
+  const graph::node& peak = g[*g.find("softmax.amax")];
+  CHECK(*peak.attrs.at("dim").as_int_list() == std::vector<std::int64_t>{1});
+  CHECK(peak.outputs.front().dims == shape{2, 1, 4});
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0].node == "outside");
+  CHECK(notes[0].message == "not decomposed: dim 3 is out of range for rank 3");
+  CHECK(notes[1].message == "not decomposed: half_to_float is not false");
+
+  // The decomposition computes softmax: exp(x_i) / sum_j exp(x_j) on the axis.
+  graph_builder last;
+  const auto y = last.input("y", {3, 5});
+  const auto along = last.op("s", "aten._softmax.default", {y},
+                             {{"dim", std::int64_t{1}}, {"half_to_float", false}}, {3, 5});
+  const reference::dense value{{3, 5}, {0.5, -1, 2, 30, 0, 1, 1, 1, 1, 1, -4, 0.25, 3, -2, 7}};
+  const auto got =
+      reference::evaluate(passes::decompose_for_annotation(last.done({along})), {{"y", value}});
+  const auto expected = reference::softmax_last_axis(value);
+  REQUIRE(got.size() == 1);
+  for (std::size_t i = 0; i < expected.values.size(); ++i)
+    CHECK(got[0].values[i] == Approx(expected.values[i]).margin(1e-12));
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ using graph::node_index;
 node_index add(graph::plain_graph& g, std::string id, std::string op,
                std::vector<node_index> inputs, dtype type = dtype::float32,
                std::vector<std::int64_t> dims = {2, 3}) {
-  return g.add_node({std::move(id), std::move(op), std::move(inputs), {}, {{type, shape(dims)}}, {}});
+  return g.add_node(
+      {std::move(id), std::move(op), std::move(inputs), {}, {{type, shape(dims)}}, {}});
 }
 
 TEST_CASE("copies that change nothing are replaced by their source", "[passes][remove_redundant]") {
@@ -28,17 +29,17 @@ TEST_CASE("copies that change nothing are replaced by their source", "[passes][r
   const node_index clone = add(g, "clone", "aten.clone.default", {x});
   const node_index alias = add(g, "alias", "aten.alias_copy.default", {clone});
   const node_index relu = add(g, "relu", "aten.relu.default", {alias});
-  const node_index cast = add(g, "cast", "dim_order_ops._to_dim_order_copy.default", {relu},
-                              dtype::float16);
-  const node_index expand = add(g, "expand", "aten.expand_copy.default", {relu}, dtype::float32,
-                                {4, 2, 3});
+  const node_index cast =
+      add(g, "cast", "dim_order_ops._to_dim_order_copy.default", {relu}, dtype::float16);
+  const node_index expand =
+      add(g, "expand", "aten.expand_copy.default", {relu}, dtype::float32, {4, 2, 3});
   const node_index dst = add(g, "dst", "input", {});
   const node_index copy = add(g, "copy", "aten.copy.default", {dst, relu});
   g.set_outputs({cast, expand, copy, clone});
 
   const passes::redundant_plan plan = passes::plan_remove_redundant(g);
   CHECK(plan.replacement[clone] == x);
-  CHECK(plan.replacement[alias] == x);  // a chain resolves to its first kept value
+  CHECK(plan.replacement[alias] == x);        // a chain resolves to its first kept value
   CHECK(plan.replacement[cast] == cast);      // the dtype changes
   CHECK(plan.replacement[expand] == expand);  // the shape changes
   CHECK(plan.replacement[copy] == relu);      // copy's source is its input 1
@@ -50,8 +51,8 @@ TEST_CASE("copies that change nothing are replaced by their source", "[passes][r
   CHECK(result[*result.find("relu")].inputs == std::vector<node_index>{*result.find("x")});
   const auto outputs = result.graph_outputs();
   CHECK(std::vector<node_index>(outputs.begin(), outputs.end()) ==
-        std::vector<node_index>{*result.find("cast"), *result.find("expand"),
-                                *result.find("relu"), *result.find("x")});
+        std::vector<node_index>{*result.find("cast"), *result.find("expand"), *result.find("relu"),
+                                *result.find("x")});
 }
 
 TEST_CASE("what is left without users goes, graph inputs stay", "[passes][remove_redundant]") {

@@ -172,91 +172,92 @@ struct annotation_decomposition<ops::aten::native_layer_norm_default> {
                                           {"keepdim", graph::attribute(true)},
                                           {"dtype", graph::attribute(nullptr)}};
     const graph::attribute_map unit_alpha{{"alpha", std::int64_t{1}}};
-    replacement with;
-    auto add = [&](std::string suffix, std::string op, std::vector<graph::node_index> node_inputs,
-                   graph::attribute_map attrs, graph::tensor_type type) {
-      with.nodes.push_back({plan.fresh_id(source.id + "." + suffix),
-                            std::move(op),
-                            std::move(node_inputs),
-                            std::move(attrs),
-                            {std::move(type)},
-                            {}});
-      return replacement_value(with.nodes.size() - 1);
-    };
+    replacement_builder with(plan, source.id);
     const auto x = inputs[0];
-    const auto mean = add("mean", "aten.mean.dim", {x}, mean_attrs, per_row);
-    const auto centered = add("sub", "aten.sub.Tensor", {x, mean}, unit_alpha, full);
-    const auto squared = add("square", "aten.mul.Tensor", {centered, centered}, {}, full);
-    const auto variance = add("var", "aten.mean.dim", {squared}, mean_attrs, per_row);
-    graph::node epsilon{plan.fresh_id(source.id + ".eps"),
-                        "const",
-                        {},
-                        {},
-                        {{value.type, shape{std::vector<std::int64_t>{1}}}},
-                        std::vector<double>{static_cast<float>(*eps)}};
-    with.nodes.push_back(std::move(epsilon));
-    const auto eps_value = replacement_value(with.nodes.size() - 1);
+    const auto mean = with.add("mean", "aten.mean.dim", {x}, mean_attrs, per_row);
+    const auto centered = with.add("sub", "aten.sub.Tensor", {x, mean}, unit_alpha, full);
+    const auto squared = with.add("square", "aten.mul.Tensor", {centered, centered}, {}, full);
+    const auto variance = with.add("var", "aten.mean.dim", {squared}, mean_attrs, per_row);
+    const auto eps_value = with.constant("eps", {value.type, shape{std::vector<std::int64_t>{1}}},
+                                         std::vector<double>{static_cast<float>(*eps)});
     const auto shifted =
-        add("var_eps", "aten.add.Tensor", {variance, eps_value}, unit_alpha, per_row);
-    const auto inverse = add("rsqrt", "aten.rsqrt.default", {shifted}, {}, per_row);
-    auto result = add("normalized", "aten.mul.Tensor", {centered, inverse}, {}, full);
+        with.add("var_eps", "aten.add.Tensor", {variance, eps_value}, unit_alpha, per_row);
+    const auto inverse = with.add("rsqrt", "aten.rsqrt.default", {shifted}, {}, per_row);
+    auto result = with.add("normalized", "aten.mul.Tensor", {centered, inverse}, {}, full);
     if (inputs[1] != graph::no_node)
-      result = add("scaled", "aten.mul.Tensor", {result, inputs[1]}, {}, full);
+      result = with.add("scaled", "aten.mul.Tensor", {result, inputs[1]}, {}, full);
     if (inputs[2] != graph::no_node)
-      result = add("shifted", "aten.add.Tensor", {result, inputs[2]}, unit_alpha, full);
-    // The last node carries the value under the layer norm's own id.
-    with.nodes.back().id = source.id;
-    with.value = with.nodes.size() - 1;
+      result = with.add("shifted", "aten.add.Tensor", {result, inputs[2]}, unit_alpha, full);
     for (graph::node_index reader : std::get<std::vector<graph::node_index>>(readers))
       plan.forward(reader, n);
-    return with;
+    return std::move(with).finish();
+  }
+};
+
+/// DecomposeSoftmax (the stable form ExecuTorch quantizes): along `dim`,
+/// e = exp(x - amax(x)), y = e * reciprocal(sum(e)); amax and sum keep the axis.
+template <>
+struct annotation_decomposition<ops::aten::_softmax_default> {
+  static std::variant<replacement, std::string> decompose(const graph::plain_graph& g,
+                                                          graph::node_index n, edit_plan& plan) {
+    const auto inputs = g.inputs(n);
+    if (inputs.size() != 1 || inputs[0] == graph::no_node)
+      return std::string("it does not take one tensor");
+    const graph::node& source = g[n];
+    const graph::tensor_type value = source.outputs.front();
+    if (g.output_count(n) != 1 || !is_floating_point(value.type))
+      return std::string("it does not give one floating-point tensor");
+    const graph::attribute* half = g.attribute_of(n, "half_to_float");
+    if (half != nullptr && (half->as_bool() == nullptr || *half->as_bool()))
+      return std::string("half_to_float is not false");
+    const auto dims = g.output_dims(inputs[0], 0);
+    const auto rank = static_cast<std::int64_t>(dims.size());
+    const graph::attribute* dim_attribute = g.attribute_of(n, "dim");
+    const std::int64_t* dim = dim_attribute ? dim_attribute->as_int() : nullptr;
+    if (dim == nullptr || rank == 0 || *dim < -rank || *dim >= rank) {
+      return "dim " + (dim ? std::to_string(*dim) : std::string("(missing)")) +
+             " is out of range for rank " + std::to_string(rank);
+    }
+    const std::int64_t axis = *dim < 0 ? *dim + rank : *dim;
+    std::vector<std::int64_t> reduced(dims.begin(), dims.end());
+    reduced[static_cast<std::size_t>(axis)] = 1;
+    const graph::tensor_type per_row{value.type, shape{reduced}};
+    const graph::attribute::list axes{graph::attribute(axis)};
+    const graph::attribute_map keep{{"dim", graph::attribute(axes)},
+                                    {"keepdim", graph::attribute(true)}};
+    graph::attribute_map sum_attrs = keep;
+    sum_attrs.emplace("dtype", nullptr);
+    replacement_builder with(plan, source.id);
+    const auto x = inputs[0];
+    const auto peak = with.add("amax", "aten.amax.default", {x}, keep, per_row);
+    const auto shifted =
+        with.add("sub", "aten.sub.Tensor", {x, peak}, {{"alpha", std::int64_t{1}}}, value);
+    const auto exponent = with.add("exp", "aten.exp.default", {shifted}, {}, value);
+    const auto total = with.add("sum", "aten.sum.dim_IntList", {exponent}, sum_attrs, per_row);
+    const auto inverse = with.add("reciprocal", "aten.reciprocal.default", {total}, {}, per_row);
+    with.add("mul", "aten.mul.Tensor", {exponent, inverse}, {}, value);
+    return std::move(with).finish();
   }
 };
 
 namespace detail {
-using annotation_decompose_function = std::variant<replacement, std::string> (*)(
-    const graph::plain_graph&, graph::node_index, edit_plan&);
-
-template <class Op>
-constexpr annotation_decompose_function annotation_decomposition_of() {
-  if constexpr (requires { &annotation_decomposition<Op>::decompose; }) {
-    return &annotation_decomposition<Op>::decompose;
-  } else {
-    return nullptr;
-  }
-}
-
 /// Each op's annotation_decomposition, indexed by op_id (canonical ops only:
 /// the canonical form is all this pass meets).
-inline constexpr std::array<annotation_decompose_function, ops::op_count>
-    annotation_decompositions = unpack_types(ops::all_ops, []<class... Ops>() {
-      return std::array<annotation_decompose_function, ops::op_count>{
-          annotation_decomposition_of<Ops>()...};
+inline constexpr std::array<decompose_function, ops::op_count> annotation_decompositions =
+    unpack_types(ops::all_ops, []<class... Ops>() {
+      return std::array<decompose_function, ops::op_count>{
+          decompose_function_of<annotation_decomposition<Ops>>()...};
     });
 }  // namespace detail
 
-/// Runs every annotation_decomposition on `g` once. A node that cannot be
+/// Runs every annotation_decomposition on `g` until none applies (a
+/// decomposition's nodes may decompose in turn). A node that cannot be
 /// decomposed stays, with a note in `notes` saying why. Expects the canonical
 /// form with batch norms already folded where they can be.
 inline graph::plain_graph decompose_for_annotation(const graph::plain_graph& g,
                                                    std::vector<pass_note>* notes = nullptr) {
-  edit_plan plan(g);
-  for (graph::node_index n = 0; n < g.node_count(); ++n) {
-    const ops::op_id id = ops::find_op(g.op_name(n));
-    if (id == ops::unknown_op)
-      continue;
-    const detail::annotation_decompose_function decompose = detail::annotation_decompositions[id];
-    if (decompose == nullptr)
-      continue;
-    auto result = decompose(g, n, plan);
-    if (auto* why = std::get_if<std::string>(&result)) {
-      if (notes != nullptr)
-        notes->push_back({"decompose_for_annotation", g[n].id, "not decomposed: " + *why});
-      continue;
-    }
-    plan.replace(n, std::move(std::get<replacement>(result)));
-  }
-  return plan.apply(g);
+  return decompose_until_settled(g, detail::annotation_decompositions, "decompose_for_annotation",
+                                 "not decomposed: ", notes);
 }
 
 }  // namespace qlower::passes

@@ -35,20 +35,23 @@ inline const std::vector<double>* float_data(const graph::plain_graph& g, graph:
 }
 
 /// The getitems through which `bn` is read, when every reader takes output 0
-/// and `bn` is no graph output; otherwise why not.
+/// and `bn` is no graph output; otherwise why not. A node with one output may
+/// also be read directly (and be a graph output): those readers need no getitem.
 inline std::variant<std::vector<graph::node_index>, std::string> first_output_readers(
     const graph::plain_graph& g, graph::node_index bn) {
+  const bool one_output = g.output_count(bn) == 1;
   for (graph::node_index output : g.graph_outputs()) {
-    if (output == bn)
+    if (output == bn && !one_output)
       return std::string("it is a graph output");
   }
   std::vector<graph::node_index> readers;
   for (graph::node_index user : g.users(bn)) {
+    const bool is_getitem = ops::find_op(g.op_name(user)) == ops::op_id_of<ops::getitem>();
+    if (!is_getitem && one_output)
+      continue;
     const graph::attribute* index = g.attribute_of(user, "index");
-    if (ops::find_op(g.op_name(user)) != ops::op_id_of<ops::getitem>() || index == nullptr ||
-        index->as_int() == nullptr || *index->as_int() != 0) {
+    if (!is_getitem || index == nullptr || index->as_int() == nullptr || *index->as_int() != 0)
       return "'" + g[user].id + "' reads its saved statistics";
-    }
     readers.push_back(user);
   }
   return readers;

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "qlower/core/error.hpp"
 #include "qlower/graph/plain_graph.hpp"
+#include "qlower/ops/op_table.hpp"
 
 namespace qlower::passes {
 
@@ -165,5 +169,99 @@ struct pass_note {
 
   friend bool operator==(const pass_note&, const pass_note&) = default;
 };
+
+/// Collects the nodes of one replacement; the last node added carries the
+/// source's value under the source's own id.
+class replacement_builder {
+ public:
+  replacement_builder(edit_plan& plan, std::string source_id)
+      : plan_(plan), source_id_(std::move(source_id)) {}
+
+  graph::node_index add(const std::string& suffix, std::string op,
+                        std::vector<graph::node_index> inputs, graph::attribute_map attrs,
+                        graph::tensor_type type) {
+    made_.nodes.push_back({plan_.fresh_id(source_id_ + "." + suffix),
+                           std::move(op),
+                           std::move(inputs),
+                           std::move(attrs),
+                           {std::move(type)},
+                           {}});
+    return replacement_value(made_.nodes.size() - 1);
+  }
+  graph::node_index constant(const std::string& suffix, graph::tensor_type type,
+                             graph::const_data data) {
+    made_.nodes.push_back({plan_.fresh_id(source_id_ + "." + suffix),
+                           "const",
+                           {},
+                           {},
+                           {std::move(type)},
+                           std::move(data)});
+    return replacement_value(made_.nodes.size() - 1);
+  }
+  replacement finish() && {
+    made_.nodes.back().id = source_id_;
+    made_.value = made_.nodes.size() - 1;
+    return std::move(made_);
+  }
+
+ private:
+  edit_plan& plan_;
+  std::string source_id_;
+  replacement made_;
+};
+
+/// How one op's node is rewritten: the nodes that compute its value (added
+/// to `plan` through a replacement), or why it stays.
+using decompose_function = std::variant<replacement, std::string> (*)(const graph::plain_graph&,
+                                                                      graph::node_index,
+                                                                      edit_plan&);
+
+/// `Decomposition::decompose` when the specialisation declares one, else null.
+template <class Decomposition>
+constexpr decompose_function decompose_function_of() {
+  if constexpr (requires { &Decomposition::decompose; }) {
+    return &Decomposition::decompose;
+  } else {
+    return nullptr;
+  }
+}
+
+/// Applies `decompositions` (one per op id, null for an op kept as it is) to
+/// `g` until none applies, since one's nodes may decompose in turn (attention
+/// makes a softmax). A node that stays gets a note under `stage`, once, its
+/// reason after `left_as_it_was` ("not decomposed: ").
+template <std::size_t OpCount>
+graph::plain_graph decompose_until_settled(
+    const graph::plain_graph& g, const std::array<decompose_function, OpCount>& decompositions,
+    std::string_view stage, std::string_view left_as_it_was, std::vector<pass_note>* notes) {
+  // Every decomposition in qlower makes ops strictly lower in the chain
+  // attention -> softmax -> primitives, so a few rounds reach the end.
+  constexpr int max_rounds = 8;
+  graph::plain_graph current = g;
+  for (int round = 0; round < max_rounds; ++round) {
+    edit_plan plan(current);
+    std::vector<pass_note> stays;
+    bool replaced = false;
+    for (graph::node_index n = 0; n < current.node_count(); ++n) {
+      const ops::op_id id = ops::find_op(current.op_name(n));
+      if (id == ops::unknown_op || decompositions[id] == nullptr)
+        continue;
+      auto result = decompositions[id](current, n, plan);
+      if (auto* why = std::get_if<std::string>(&result)) {
+        stays.push_back({std::string(stage), current[n].id, std::string(left_as_it_was) + *why});
+        continue;
+      }
+      plan.replace(n, std::move(std::get<replacement>(result)));
+      replaced = true;
+    }
+    if (!replaced) {
+      if (notes != nullptr)
+        notes->insert(notes->end(), stays.begin(), stays.end());
+      return current;
+    }
+    current = plan.apply(current);
+  }
+  throw error(std::string(stage) + " did not settle in " + std::to_string(max_rounds) + " rounds");
+}
 
 }  // namespace qlower::passes

@@ -17,6 +17,7 @@
 #include "qlower/passes/convert.hpp"
 #include "qlower/passes/decompose.hpp"
 #include "qlower/passes/decompose_for_annotation.hpp"
+#include "qlower/passes/expand_fast_paths.hpp"
 #include "qlower/passes/fuse_batch_norm.hpp"
 #include "qlower/passes/graph_edit.hpp"
 #include "qlower/passes/partition.hpp"
@@ -55,15 +56,18 @@ graph::plain_graph run(const stage_observer& observer, std::string_view name, St
   return result;
 }
 
-/// The front both flows share: the canonical form, then batch norms folded
-/// into their conv or linear (prepare_pt2e's fusions, Vulkan's FuseBatchNorm).
+/// The front both flows share: the canonical form, fast paths expanded into
+/// the math torch.export writes, then batch norms folded into their conv or
+/// linear (prepare_pt2e's fusions, Vulkan's FuseBatchNorm).
 inline graph::plain_graph canonical_and_folded(const graph::plain_graph& g,
                                                std::vector<passes::pass_note>& notes,
                                                const stage_observer& on_stage) {
   const graph::plain_graph canonical =
       run(on_stage, "canonicalize", [&] { return passes::canonicalize(g, &notes); });
+  const graph::plain_graph expanded = run(
+      on_stage, "expand_fast_paths", [&] { return passes::expand_fast_paths(canonical, &notes); });
   return run(on_stage, "fuse_batch_norm",
-             [&] { return passes::fuse_batch_norm(canonical, &notes); });
+             [&] { return passes::fuse_batch_norm(expanded, &notes); });
 }
 }  // namespace detail
 
