@@ -245,6 +245,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto lowered = run_ethos<targets::ethos_u55, traits::arm_quantizer>(g))
     run_vulkan<targets::vulkan>(*lowered, false);
   run_ethos<targets::ethos_u85, traits::arm_quantizer>(g);
+  run_ethos<targets::ethos_u55, traits::arm_quantizer_v2>(g);
+  run_ethos<targets::ethos_u85, traits::arm_quantizer_v2>(g);
   run_ethos<targets::ethos_u55, traits::arm_quantizer_a16w8>(g);
   run_vulkan<targets::vulkan>(g, false);
   run_vulkan<targets::vulkan_without_layout_agnostic>(g, false);

@@ -49,6 +49,10 @@ TEST_CASE("torchvision CNNs and ViT lower to one delegate on U55 and U85, as Exe
       const auto u85 = pipeline::lower_for<targets::ethos_u85>(g);
       CHECK(u85.plan.partition_count() == 1);
       CHECK(host_ops(u85) == boundary);
+      // The legacy V1 quantizer gives the same partition (the decompositions do the work).
+      const auto v1 = pipeline::lower_for<targets::ethos_u85, traits::arm_quantizer>(g);
+      CHECK(v1.plan.partition_count() == 1);
+      CHECK(host_ops(v1) == boundary);
     }
   }
 }

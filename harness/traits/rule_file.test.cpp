@@ -26,6 +26,10 @@ TEST_CASE("a rule file starts from the built-in tables and overrides single over
   CHECK(traits::read_rules(doc("")).rules == ops::rule_table<traits::arm_quantizer>);
   CHECK(traits::read_rules(doc(R"("policy": "arm_quantizer_a16w8")")).rules ==
         ops::rule_table<traits::arm_quantizer_a16w8>);
+  CHECK(traits::read_rules(doc(R"("policy": "arm_quantizer_v2")")).rules ==
+        ops::rule_table<traits::arm_quantizer_v2>);
+  CHECK(traits::read_rules(doc(R"("policy": "arm_quantizer_v2")")).rules !=
+        ops::rule_table<traits::arm_quantizer>);
 }
 
 TEST_CASE("target dtypes apply to the canonical op and its aliases", "[traits][rule_file]") {

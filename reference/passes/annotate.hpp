@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The naive annotator: the Arm V1 decision table of arm-quantizer.md 1.1,
+// The naive annotator: the Arm V1 decision table of arm-quantizer.md 1.1, and
+// the composable V2 quantizer of 1.2 (its support dict and shared-qspec list),
 // written as name sets and if-chains, independent of qlower's op types and
 // traits. Groups are labels; a shared spec copies a label to an unlabelled point.
 
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <set>
@@ -182,7 +184,9 @@ enum class row {
   index_put,
   to_dtype,
   grid_sampler,
-  copy
+  copy,
+  every_input,     ///< V2 single-op pattern: each floating-point input its own spec
+  shared_cluster,  ///< V2 SharedQspecQuantizer: one spec over a connected cluster
 };
 
 inline row row_of_spec_name(const std::string& name) {
@@ -266,12 +270,236 @@ inline row row_of(const std::string& op) {
   return row::none;
 }
 
+// ExecuTorch's composable quantizer (V2, arm-quantizer.md 1.2), by the lists
+// of its support dict, in its precedence: patterns first, then the shared list.
+inline const std::set<std::string> v2_binary{
+    "add.Tensor", "add_.Tensor", "sub.Tensor",  "sub_.Tensor", "matmul", "mm",
+    "bmm",        "mul.Tensor",  "mul_.Tensor", "minimum",     "maximum"};
+inline const std::set<std::string> v2_comparisons{
+    "lt.Tensor", "le.Tensor", "gt.Tensor", "ge.Tensor", "eq.Tensor", "ne.Tensor",
+    "lt.Scalar", "le.Scalar", "gt.Scalar", "ge.Scalar", "eq.Scalar", "ne.Scalar"};
+/// Output-act shared with arg0.
+inline const std::set<std::string> v2_shared_output{"adaptive_avg_pool2d",
+                                                    "upsample_bilinear2d.vec",
+                                                    "upsample_nearest2d.vec",
+                                                    "avg_pool2d",
+                                                    "max_pool2d",
+                                                    "mean",
+                                                    "mean.dim"};
+/// Listed single-op patterns with one tensor input: input-act, output-act.
+inline const std::set<std::string> v2_single{"hardswish",
+                                             "hardswish_",
+                                             "batch_norm",
+                                             "_softmax",
+                                             "softmax.int",
+                                             "div.Scalar",
+                                             "floor",
+                                             "logit",
+                                             "glu",
+                                             "sqrt",
+                                             "silu",
+                                             "silu_",
+                                             "var.dim",
+                                             "var.correction",
+                                             "leaky_relu",
+                                             "leaky_relu_",
+                                             "linalg_vector_norm",
+                                             "log_softmax.int",
+                                             "round",
+                                             "embedding",
+                                             "sigmoid",
+                                             "remainder.Scalar",
+                                             "neg",
+                                             "abs",
+                                             "moveaxis.int",
+                                             "moveaxis.intlist",
+                                             "movedim.int",
+                                             "movedim.intlist",
+                                             "zeros_like",
+                                             "fill_.Scalar"};
+/// Listed single-op patterns with several tensor inputs.
+inline const std::set<std::string> v2_every_input{"div.Tensor",
+                                                  "div_.Tensor",
+                                                  "div.Tensor_mode",
+                                                  "floor_divide",
+                                                  "addmm",
+                                                  "layer_norm",
+                                                  "group_norm",
+                                                  "prelu",
+                                                  "remainder.Tensor",
+                                                  "cosine_similarity",
+                                                  "scaled_dot_product_attention",
+                                                  "einsum",
+                                                  "lstm.input",
+                                                  "gru.input",
+                                                  "rnn_tanh.input",
+                                                  "rnn_relu.input"};
+/// Patterns with no tensor input: an output-act only.
+inline const std::set<std::string> v2_constants{
+    "full", "zeros", "ones", "scalar_tensor", "arange.start_step", "linspace", "eye"};
+/// SharedQspecQuantizer.SHARED_QSPEC_OPS_DEFAULT.
+inline const std::set<std::string> v2_shared{"clone",
+                                             "lift_fresh_copy",
+                                             "detach_",
+                                             "alias",
+                                             "alias_copy",
+                                             "copy_",
+                                             "detach_copy",
+                                             "unfold_copy",
+                                             "unbind.int",
+                                             "min.dim",
+                                             "max.dim",
+                                             "amin",
+                                             "amax",
+                                             "permute",
+                                             "permute_copy",
+                                             "transpose.int",
+                                             "transpose_copy.int",
+                                             "t_copy",
+                                             "t",
+                                             "repeat",
+                                             "repeat_interleave.self_int",
+                                             "expand_copy",
+                                             "expand",
+                                             "select.int",
+                                             "select_copy.int",
+                                             "slice.Tensor",
+                                             "slice_copy.Tensor",
+                                             "split.Tensor",
+                                             "split_with_sizes",
+                                             "split_copy.Tensor",
+                                             "tile",
+                                             "flip",
+                                             "index_select",
+                                             "index_put",
+                                             "index_put_",
+                                             "index_copy",
+                                             "index_copy_",
+                                             "contiguous",
+                                             "as_strided_copy",
+                                             "pixel_shuffle",
+                                             "pixel_unshuffle",
+                                             "cat",
+                                             "concat",
+                                             "concatenate",
+                                             "stack",
+                                             "dropout",
+                                             "dropout_",
+                                             "chunk",
+                                             "index.Tensor",
+                                             "gather",
+                                             "getitem",
+                                             "squeeze",
+                                             "squeeze_copy",
+                                             "squeeze_copy.dim",
+                                             "squeeze.dim",
+                                             "squeeze.dims",
+                                             "squeeze_.dim",
+                                             "unsqueeze",
+                                             "unsqueeze_copy",
+                                             "reshape",
+                                             "view",
+                                             "view_as",
+                                             "view_copy",
+                                             "_unsafe_view",
+                                             "unflatten.int",
+                                             "flatten.using_ints",
+                                             "pad",
+                                             "constant_pad_nd",
+                                             "clamp",
+                                             "clamp.Tensor",
+                                             "hardtanh",
+                                             "hardtanh_",
+                                             "relu",
+                                             "relu_",
+                                             "where.self",
+                                             "where"};
+// higher_order.while_loop and higher_order.cond are on the list too; qlower
+// models control flow under neither quantizer (nor V1 row 20).
+
+inline row v2_row_of_spec_name(const std::string& name) {
+  if (convs.count(name) || name == "conv1d.padding" || name == "linear" || name == "convolution")
+    return row::weighted;
+  if (v2_binary.count(name))
+    return row::binary;
+  if (v2_comparisons.count(name))
+    return row::comparison;
+  if (fixed_input.count(name))
+    return row::fixed;
+  if (name == "grid_sampler")
+    return row::grid_sampler;
+  if (name == "to.dtype")
+    return row::to_dtype;
+  if (v2_constants.count(name))
+    return row::constant;
+  if (v2_shared_output.count(name))
+    return row::d;
+  if (set_a.count(name) || v2_single.count(name))
+    return row::a;
+  if (v2_every_input.count(name))
+    return row::every_input;
+  if (v2_shared.count(name))
+    return row::shared_cluster;
+  return row::none;
+}
+
+/// The V2 row, extended as qlower documents: a tracer's spelling takes its
+/// canonical op's row, an in-place `_` or `_copy` variant or an alias its
+/// base's, and the base ops of listed `_copy` forms their row.
+inline row v2_row_of(const std::string& op) {
+  static const std::map<std::string, std::string> same_as{
+      // spellings (lowering.md 3)
+      {"native_batch_norm", "batch_norm"},
+      {"_native_batch_norm_legit_no_training", "batch_norm"},
+      {"native_layer_norm", "layer_norm"},
+      {"native_group_norm", "group_norm"},
+      {"_reshape_alias", "view"},
+      {"_reshape_alias_copy", "view_copy"},
+      {"dim_order_ops._clone_dim_order", "clone"},
+      // base ops and variants of listed forms
+      {"detach", "detach_copy"},
+      {"unfold", "unfold_copy"},
+      {"as_strided", "as_strided_copy"},
+      {"as_strided_", "as_strided_copy"},
+      {"unbind_copy.int", "unbind.int"},
+      {"split_with_sizes_copy", "split_with_sizes"},
+      {"squeeze_copy.dims", "squeeze.dims"},
+      {"transpose.Dimname", "transpose.int"},
+      {"copy", "copy_"},
+  };
+  std::string name = spec_name(op);
+  if (const auto found = same_as.find(name); found != same_as.end())
+    name = found->second;
+  if (const row direct = v2_row_of_spec_name(name); direct != row::none)
+    return direct;
+  const std::size_t dot = name.find('.');
+  const std::string op_part = name.substr(0, dot);
+  const std::string overload = dot == std::string::npos ? "" : name.substr(dot);
+  for (const std::string suffix : {"_copy", "_"}) {
+    if (op_part.size() > suffix.size() &&
+        op_part.compare(op_part.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      const row base =
+          v2_row_of_spec_name(op_part.substr(0, op_part.size() - suffix.size()) + overload);
+      if (base != row::none)
+        return base;
+    }
+  }
+  return row::none;
+}
+
 }  // namespace detail
+
+/// Which of ExecuTorch's Arm quantizers the model follows.
+enum class arm_quantizer_version { v1, v2 };
 
 /// Annotates `graph` (nodes in topological order) by the decision table.
 /// `int16_activations` selects the a16w8 config (no 16-bit grid_sampler entry).
-inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activations = false) {
+inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activations = false,
+                         arm_quantizer_version version = arm_quantizer_version::v1) {
   using detail::row;
+  auto row_of = [version](const std::string& op) {
+    return version == arm_quantizer_version::v1 ? detail::row_of(op) : detail::v2_row_of(op);
+  };
   const std::size_t count = graph.size();
   // Labels: 0 = float; merged by relabelling.
   std::vector<int> out_label(count, 0);
@@ -294,9 +522,9 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
     if (done[n])
       continue;
     const ref_node& node = graph[n];
-    const row r = detail::row_of(node.op);
+    const row r = row_of(node.op);
     auto input = [&](std::size_t k) { return k < node.inputs.size() ? node.inputs[k] : -1; };
-    if (r == row::none)
+    if (r == row::none || r == row::shared_cluster)
       continue;
     if (r == row::getitem) {
       const int p = input(0);
@@ -319,7 +547,7 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
         if (input(k) >= 0)
           slots.push_back(k);
       }
-    } else if (r == row::cat || r == row::where || r == row::index_put) {
+    } else if (r == row::cat || r == row::where || r == row::index_put || r == row::every_input) {
       for (std::size_t k = 0; k < node.inputs.size(); ++k) {
         const int p = input(k);
         if (p >= 0 && is_floating_point(graph[static_cast<std::size_t>(p)].output_types[0])) {
@@ -352,6 +580,7 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
     switch (r) {
       case row::a:
       case row::binary:
+      case row::every_input:
       case row::constant:
       case row::fixed:
       case row::grid_sampler:
@@ -432,9 +661,87 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
       }
       case row::none:
       case row::getitem:
+      case row::shared_cluster:
         break;
     }
     done[n] = true;
+  }
+
+  // V2's SharedQspecQuantizer, after every pattern: each connected cluster of
+  // shared-list nodes takes one spec, the first annotated one next to it (a
+  // producer's output, else a reader's input, members in graph order); with
+  // none next to it the cluster stays float. A node with neither a float
+  // input nor a float output joins no cluster.
+  auto float_input = [&](std::size_t n, std::size_t k) {
+    const int p = graph[n].inputs[k];
+    return p >= 0 && is_floating_point(graph[static_cast<std::size_t>(p)].output_types[0]);
+  };
+  auto member = [&](std::size_t n) {
+    if (done[n] || row_of(graph[n].op) != row::shared_cluster)
+      return false;
+    bool any_float = is_floating_point(graph[n].output_types[0]);
+    for (std::size_t k = 0; k < graph[n].inputs.size(); ++k)
+      any_float = any_float || float_input(n, k);
+    return any_float;
+  };
+  std::vector<bool> in_cluster(count, false);
+  for (std::size_t root = 0; root < count; ++root) {
+    if (in_cluster[root] || !member(root))
+      continue;
+    // The cluster by repeated sweeps over the edges, smallest index first.
+    std::vector<std::size_t> cluster{root};
+    in_cluster[root] = true;
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (std::size_t u = 0; u < count; ++u) {
+        for (int p : graph[u].inputs) {
+          if (p < 0)
+            continue;
+          const auto producer = static_cast<std::size_t>(p);
+          const bool joins_reader = in_cluster[producer] && !in_cluster[u] && member(u);
+          const bool joins_producer = in_cluster[u] && !in_cluster[producer] && member(producer);
+          if (joins_reader || joins_producer) {
+            const std::size_t joined = joins_reader ? u : producer;
+            in_cluster[joined] = true;
+            cluster.push_back(joined);
+            grew = true;
+          }
+        }
+      }
+    }
+    std::sort(cluster.begin(), cluster.end());
+    int label = 0;
+    for (std::size_t m : cluster) {
+      for (std::size_t k = 0; k < graph[m].inputs.size() && label == 0; ++k) {
+        const int p = graph[m].inputs[k];
+        if (p >= 0 && !in_cluster[static_cast<std::size_t>(p)])
+          label = out_label[static_cast<std::size_t>(p)];
+      }
+      for (std::size_t u = 0; u < count && label == 0; ++u) {
+        if (in_cluster[u])
+          continue;
+        for (std::size_t k = 0; k < graph[u].inputs.size() && label == 0; ++k) {
+          if (graph[u].inputs[k] == static_cast<int>(m))
+            label = in_label[u][k];
+        }
+      }
+      if (label != 0)
+        break;
+    }
+    for (std::size_t m : cluster) {
+      done[m] = true;
+      if (label == 0)
+        continue;
+      for (std::size_t k = 0; k < graph[m].inputs.size(); ++k) {
+        if (float_input(m, k))
+          in_label[m][k] = label;
+      }
+      bool float_out = true;
+      for (dtype type : graph[m].output_types)
+        float_out = float_out && type == dtype::float32;
+      if (float_out)
+        out_label[m] = label;
+    }
   }
 
   // Number labels by first appearance: outputs first, then input slots.
@@ -459,7 +766,7 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
   }
   for (std::size_t n = 0; n < count; ++n) {
     bool quantized = plan.output_group[n] >= 0;
-    if (detail::row_of(graph[n].op) == row::comparison) {
+    if (row_of(graph[n].op) == row::comparison) {
       for (int group : plan.input_group[n])
         quantized = quantized || group >= 0;
     }

@@ -144,6 +144,9 @@ int run_lint(const lint_options& options) {
     findings += report_lint("built-in arm_quantizer on ethos-u55",
                             traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>(),
                             options.as_json, reports);
+    findings += report_lint("built-in arm_quantizer_v2 on ethos-u55",
+                            traits::rule_set_of<traits::arm_quantizer_v2, targets::ethos_u55>(),
+                            options.as_json, reports);
     findings += report_lint("built-in arm_quantizer_a16w8 on ethos-u55",
                             traits::rule_set_of<traits::arm_quantizer_a16w8, targets::ethos_u55>(),
                             options.as_json, reports);
@@ -228,6 +231,10 @@ int main(int argc, char** argv) {
       "--rules", partition.rules_file,
       "Quantize with the rules of this qlower-rules file (the lint format) instead of the "
       "built-in Arm quantizer: how to see what a missing rule costs");
+  partition_command->add_option(
+      "--quantizer", partition.quantizer,
+      "The built-in Arm quantizer: v2, ExecuTorch's default composable quantizer "
+      "(_TOSAQuantizerV2; the default here too), or v1, its legacy decision table");
   partition_command
       ->add_option("--allow", partition.allow_file,
                    "Partition against a user-defined target instead: FILE lists supported op "

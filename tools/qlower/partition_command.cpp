@@ -63,14 +63,21 @@ graph::plain_graph read_graph(const std::string& file, progress& report) {
 
 partition_result partition_graph(const partition_options& options, progress& report) {
   if (options.target == "vulkan") {
-    if (!options.rules_file.empty() || !options.allow_file.empty())
-      throw config_error("--rules and --allow apply to the Ethos-U targets, not to vulkan");
+    if (!options.rules_file.empty() || !options.allow_file.empty() || !options.quantizer.empty())
+      throw config_error(
+          "--rules, --allow and --quantizer apply to the Ethos-U targets, not to vulkan");
     const graph::plain_graph input = read_graph(options.file, report);
     return options.no_layout_agnostic
                ? partition_for_vulkan<targets::vulkan_without_layout_agnostic>(options, input,
                                                                                report)
                : partition_for_vulkan<targets::vulkan>(options, input, report);
   }
+  if (!options.quantizer.empty() && options.quantizer != "v1" && options.quantizer != "v2")
+    throw config_error("--quantizer: expected v1 or v2, got '" + options.quantizer + "'");
+  if (!options.quantizer.empty() && (!options.rules_file.empty() || !options.allow_file.empty()))
+    throw config_error(
+        "--quantizer picks a built-in quantizer; a --rules file names its own "
+        "policy, and --allow runs none");
   if (options.as_delegate || options.no_layout_agnostic)
     throw config_error("--as-delegate and --no-layout-agnostic apply to --target vulkan only");
   std::optional<targets::allow_list> allowed;
@@ -90,17 +97,21 @@ partition_result partition_graph(const partition_options& options, progress& rep
             std::nullopt,
             {}};
   }
-  if (!rules)
-    rules = traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>();
+  const bool v1 = options.quantizer == "v1";
+  if (!rules) {
+    rules = v1 ? traits::rule_set_of<traits::arm_quantizer, targets::ethos_u55>()
+               : traits::rule_set_of<traits::arm_quantizer_v2, targets::ethos_u55>();
+  }
   const pipeline::stage_observer on_stage{
       .started = [&](std::string_view stage) { report.stage(std::string(stage)); }, .finished = {}};
   pipeline::lowering lowered =
       options.target == "ethos-u85"
           ? pipeline::lower_for<targets::ethos_u85>(input, *rules, on_stage)
           : pipeline::lower_for<targets::ethos_u55>(input, *rules, on_stage);
-  const std::string quantizer_name = options.rules_file.empty()
-                                         ? "the built-in arm_quantizer"
-                                         : "the rules of " + options.rules_file;
+  const std::string quantizer_name =
+      !options.rules_file.empty() ? "the rules of " + options.rules_file
+      : v1                        ? std::string("the built-in arm_quantizer (V1)")
+           : std::string("the built-in arm_quantizer_v2 (V2, ExecuTorch's default)");
   return {std::move(lowered.graph), std::move(lowered.plan),
           options.target + ", quantized by " + quantizer_name, std::nullopt,
           std::move(lowered.notes)};

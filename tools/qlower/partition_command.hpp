@@ -19,6 +19,9 @@ struct partition_options {
   std::string file;
   std::string target = "ethos-u55";
   std::string rules_file;  ///< a qlower-rules file replacing the built-in quantizer
+  /// The built-in Arm quantizer: "v2" (ExecuTorch's default) or "v1"; empty
+  /// means v2, and anything given conflicts with rules_file and allow_file.
+  std::string quantizer;
   std::string allow_file;  ///< a user's capability list: no quantization passes run
   std::string dot_file;    ///< write the partitioned graph as Graphviz DOT here
   std::string svg_file;    ///< render it to SVG here with Graphviz's `dot`

@@ -11,6 +11,7 @@
 namespace qlower::ops::aten {
 
 using traits::qspec;
+using traits::qspec_v2;
 using enum traits::qspec_rule;
 
 //===--- Set A: independent input and output specs ---===//
@@ -66,7 +67,7 @@ struct atanh_default : op<"aten.atanh.default", qspec<fixed>> {};
 //===--- Set D: value-changing ops that keep their input's scale ---===//
 
 // neg is forced to share so that its range flip keeps the same magnitude.
-struct neg_default : op<"aten.neg.default", qspec<pass_through>> {};
+struct neg_default : op<"aten.neg.default", qspec_v2<independent>, qspec<pass_through>> {};
 struct clamp_default : op<"aten.clamp.default", qspec<pass_through>> {};
 struct clamp_Tensor : op<"aten.clamp.Tensor", qspec<pass_through>> {};
 
@@ -105,13 +106,13 @@ struct gt_Tensor : op<"aten.gt.Tensor", qspec<comparison>> {};
 struct le_Tensor : op<"aten.le.Tensor", qspec<comparison>> {};
 struct lt_Tensor : op<"aten.lt.Tensor", qspec<comparison>> {};
 // V1 leaves ne.Tensor and every .Scalar comparison unannotated.
-struct ne_Tensor : op<"aten.ne.Tensor"> {};
-struct eq_Scalar : op<"aten.eq.Scalar"> {};
-struct ne_Scalar : op<"aten.ne.Scalar"> {};
-struct ge_Scalar : op<"aten.ge.Scalar"> {};
-struct gt_Scalar : op<"aten.gt.Scalar"> {};
-struct le_Scalar : op<"aten.le.Scalar"> {};
-struct lt_Scalar : op<"aten.lt.Scalar"> {};
+struct ne_Tensor : op<"aten.ne.Tensor", qspec_v2<comparison>> {};
+struct eq_Scalar : op<"aten.eq.Scalar", qspec_v2<comparison>> {};
+struct ne_Scalar : op<"aten.ne.Scalar", qspec_v2<comparison>> {};
+struct ge_Scalar : op<"aten.ge.Scalar", qspec_v2<comparison>> {};
+struct gt_Scalar : op<"aten.gt.Scalar", qspec_v2<comparison>> {};
+struct le_Scalar : op<"aten.le.Scalar", qspec_v2<comparison>> {};
+struct lt_Scalar : op<"aten.lt.Scalar", qspec_v2<comparison>> {};
 
 //===--- Selection by a condition ---===//
 
@@ -123,21 +124,21 @@ struct where_self : op<"aten.where.self", qspec<shared_across_inputs>> {};
 struct full_default : op<"aten.full.default", qspec<output_only>> {};
 struct zeros_default : op<"aten.zeros.default", qspec<output_only>> {};
 struct ones_default : op<"aten.ones.default", qspec<output_only>> {};
-struct fill__Scalar : op<"aten.fill_.Scalar", qspec<output_only>> {};
+struct fill__Scalar : op<"aten.fill_.Scalar", qspec_v2<independent>, qspec<output_only>> {};
 struct scalar_tensor_default : op<"aten.scalar_tensor.default", qspec<output_only>> {};
 
 //===--- Never annotated by V1 (first rewritten into primitives) ---===//
 
-struct div_Tensor : op<"aten.div.Tensor"> {};
+struct div_Tensor : op<"aten.div.Tensor", qspec_v2<every_input>> {};
 struct div__Tensor : variant_of<div_Tensor, variant_kind::inplace, "aten.div_.Tensor"> {};
-struct div_Scalar : op<"aten.div.Scalar"> {};
-struct div_Tensor_mode : op<"aten.div.Tensor_mode"> {};
-struct sqrt_default : op<"aten.sqrt.default"> {};
-struct logit_default : op<"aten.logit.default"> {};
-struct prelu_default : op<"aten.prelu.default"> {};
-struct glu_default : op<"aten.glu.default"> {};
-struct remainder_Tensor : op<"aten.remainder.Tensor"> {};
-struct floor_divide_default : op<"aten.floor_divide.default"> {};
+struct div_Scalar : op<"aten.div.Scalar", qspec_v2<independent>> {};
+struct div_Tensor_mode : op<"aten.div.Tensor_mode", qspec_v2<every_input>> {};
+struct sqrt_default : op<"aten.sqrt.default", qspec_v2<independent>> {};
+struct logit_default : op<"aten.logit.default", qspec_v2<independent>> {};
+struct prelu_default : op<"aten.prelu.default", qspec_v2<every_input>> {};
+struct glu_default : op<"aten.glu.default", qspec_v2<independent>> {};
+struct remainder_Tensor : op<"aten.remainder.Tensor", qspec_v2<every_input>> {};
+struct floor_divide_default : op<"aten.floor_divide.default", qspec_v2<every_input>> {};
 struct bitwise_and_Tensor : op<"aten.bitwise_and.Tensor"> {};
 struct bitwise_or_Tensor : op<"aten.bitwise_or.Tensor"> {};
 struct bitwise_not_default : op<"aten.bitwise_not.default"> {};

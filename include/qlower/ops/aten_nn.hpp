@@ -12,6 +12,7 @@
 namespace qlower::ops::aten {
 
 using traits::qspec;
+using traits::qspec_v2;
 using traits::recomposes_to;
 using enum traits::qspec_rule;
 
@@ -37,7 +38,7 @@ struct linear_default : op<"aten.linear.default", qspec<weighted>> {};
 // empty. Annotated only after a conv (V1 rows 1-2), never on its own; the
 // pipeline folds it into a preceding conv or linear as prepare_pt2e does.
 struct _native_batch_norm_legit_no_training_default
-    : op<"aten._native_batch_norm_legit_no_training.default"> {};
+    : op<"aten._native_batch_norm_legit_no_training.default", qspec_v2<independent>> {};
 struct batch_norm_default
     : spelling_of<_native_batch_norm_legit_no_training_default, "aten.batch_norm.default",
                   spellings::batch_norm_as_inference> {};
@@ -47,16 +48,19 @@ struct native_batch_norm_default
 
 //===--- Pooling and means: set E, the output shares the producer's spec ---===//
 
-struct avg_pool2d_default : op<"aten.avg_pool2d.default", qspec<pass_through_or_input_act>> {};
-struct max_pool2d_default : op<"aten.max_pool2d.default", qspec<pass_through_or_input_act>> {};
+struct avg_pool2d_default
+    : op<"aten.avg_pool2d.default", qspec_v2<pass_through>, qspec<pass_through_or_input_act>> {};
+struct max_pool2d_default
+    : op<"aten.max_pool2d.default", qspec_v2<pass_through>, qspec<pass_through_or_input_act>> {};
 struct max_pool2d_with_indices_default
     : op<"aten.max_pool2d_with_indices.default",
          recomposes_to<max_pool2d_default, patterns::only_first_output_read>> {};
-struct adaptive_avg_pool2d_default
-    : op<"aten.adaptive_avg_pool2d.default", qspec<pass_through_or_input_act>> {};
+struct adaptive_avg_pool2d_default : op<"aten.adaptive_avg_pool2d.default", qspec_v2<pass_through>,
+                                        qspec<pass_through_or_input_act>> {};
 struct _adaptive_avg_pool2d_default : op<"aten._adaptive_avg_pool2d.default"> {};
-struct mean_default : op<"aten.mean.default", qspec<pass_through_or_input_act>> {};
-struct mean_dim : op<"aten.mean.dim", qspec<pass_through_or_input_act>> {};
+struct mean_default
+    : op<"aten.mean.default", qspec_v2<pass_through>, qspec<pass_through_or_input_act>> {};
+struct mean_dim : op<"aten.mean.dim", qspec_v2<pass_through>, qspec<pass_through_or_input_act>> {};
 
 //===--- Reductions ---===//
 
@@ -66,40 +70,41 @@ struct cumsum_default : op<"aten.cumsum.default", qspec<independent>> {};
 // Set D: a max or min of the input stays within its range.
 struct amax_default : op<"aten.amax.default", qspec<pass_through>> {};
 struct amin_default : op<"aten.amin.default", qspec<pass_through>> {};
-struct max_dim : op<"aten.max.dim"> {};  // V1: never annotated
-struct min_dim : op<"aten.min.dim"> {};  // V1: never annotated
+struct max_dim : op<"aten.max.dim", qspec_v2<shared_cluster>> {};  // V1: never annotated
+struct min_dim : op<"aten.min.dim", qspec_v2<shared_cluster>> {};  // V1: never annotated
 struct argmax_default : op<"aten.argmax.default"> {};
 struct any_default : op<"aten.any.default"> {};
 struct any_dim : op<"aten.any.dim"> {};
 struct any_dims : op<"aten.any.dims"> {};
-struct var_dim : op<"aten.var.dim"> {};
-struct var_correction : op<"aten.var.correction"> {};
+struct var_dim : op<"aten.var.dim", qspec_v2<independent>> {};
+struct var_correction : op<"aten.var.correction", qspec_v2<independent>> {};
 
 //===--- Normalisation and attention: never annotated by V1 ---===//
 
-struct _softmax_default : op<"aten._softmax.default"> {};
+struct _softmax_default : op<"aten._softmax.default", qspec_v2<independent>> {};
 struct softmax_int
     : spelling_of<_softmax_default, "aten.softmax.int", spellings::softmax_as_internal_softmax> {};
-struct log_softmax_int : op<"aten.log_softmax.int"> {};
+struct log_softmax_int : op<"aten.log_softmax.int", qspec_v2<independent>> {};
 struct _log_softmax_default : op<"aten._log_softmax.default"> {};
 // The layer norm as make_fx and the edge dialect name it: (input, weight, bias)
 // -> (output, mean, rstd); the quantizer's DecomposeLayerNorm runs on it.
-struct native_layer_norm_default : op<"aten.native_layer_norm.default"> {};
+struct native_layer_norm_default : op<"aten.native_layer_norm.default", qspec_v2<every_input>> {};
 struct layer_norm_default : spelling_of<native_layer_norm_default, "aten.layer_norm.default",
                                         spellings::layer_norm_as_native> {};
-struct group_norm_default : op<"aten.group_norm.default"> {};
-struct addmm_default : op<"aten.addmm.default",
+struct group_norm_default : op<"aten.group_norm.default", qspec_v2<every_input>> {};
+struct addmm_default : op<"aten.addmm.default", qspec_v2<every_input>,
                           recomposes_to<linear_default, patterns::addmm_of_transposed_weight>> {};
-struct matmul_default : op<"aten.matmul.default"> {};
-struct einsum_default : op<"aten.einsum.default"> {};
-struct scaled_dot_product_attention_default : op<"aten.scaled_dot_product_attention.default"> {};
-struct embedding_default : op<"aten.embedding.default"> {};
-struct linalg_vector_norm_default : op<"aten.linalg_vector_norm.default"> {};
-struct cosine_similarity_default : op<"aten.cosine_similarity.default"> {};
-struct lstm_input : op<"aten.lstm.input"> {};
-struct gru_input : op<"aten.gru.input"> {};
-struct rnn_tanh_input : op<"aten.rnn_tanh.input"> {};
-struct rnn_relu_input : op<"aten.rnn_relu.input"> {};
+struct matmul_default : op<"aten.matmul.default", qspec_v2<binary>> {};
+struct einsum_default : op<"aten.einsum.default", qspec_v2<every_input>> {};
+struct scaled_dot_product_attention_default
+    : op<"aten.scaled_dot_product_attention.default", qspec_v2<every_input>> {};
+struct embedding_default : op<"aten.embedding.default", qspec_v2<independent>> {};
+struct linalg_vector_norm_default : op<"aten.linalg_vector_norm.default", qspec_v2<independent>> {};
+struct cosine_similarity_default : op<"aten.cosine_similarity.default", qspec_v2<every_input>> {};
+struct lstm_input : op<"aten.lstm.input", qspec_v2<every_input>> {};
+struct gru_input : op<"aten.gru.input", qspec_v2<every_input>> {};
+struct rnn_tanh_input : op<"aten.rnn_tanh.input", qspec_v2<every_input>> {};
+struct rnn_relu_input : op<"aten.rnn_relu.input", qspec_v2<every_input>> {};
 
 //===--- Sampling ---===//
 
@@ -118,8 +123,8 @@ struct copy__default : variant_of<copy_default, variant_kind::inplace, "aten.cop
 
 //===--- Ranges and constants never annotated by V1 ---===//
 
-struct arange_start_step : op<"aten.arange.start_step"> {};
-struct linspace_default : op<"aten.linspace.default"> {};
-struct eye_default : op<"aten.eye.default"> {};
+struct arange_start_step : op<"aten.arange.start_step", qspec_v2<output_only>> {};
+struct linspace_default : op<"aten.linspace.default", qspec_v2<output_only>> {};
+struct eye_default : op<"aten.eye.default", qspec_v2<output_only>> {};
 
 }  // namespace qlower::ops::aten

@@ -21,6 +21,7 @@ using traits::decomposes_to;
 using traits::layout_agnostic;
 using traits::pure_view;
 using traits::qspec;
+using traits::qspec_v2;
 using enum traits::qspec_rule;
 
 //===--- Permutations ---===//
@@ -40,10 +41,10 @@ struct t_default : op<"aten.t.default", axis_permutation,
                       decomposes_to<permute_copy_default, rewrites::t_to_permute>> {};
 struct t_copy_default : variant_of<t_default, variant_kind::copy, "aten.t_copy.default"> {};
 
-struct moveaxis_int : op<"aten.moveaxis.int", axis_permutation,
+struct moveaxis_int : op<"aten.moveaxis.int", qspec_v2<independent>, axis_permutation,
                          decomposes_to<permute_copy_default, rewrites::moveaxis_to_permute>> {};
 struct movedim_int : alias_of<moveaxis_int, "aten.movedim.int"> {};
-struct moveaxis_intlist : op<"aten.moveaxis.intlist", axis_permutation,
+struct moveaxis_intlist : op<"aten.moveaxis.intlist", qspec_v2<independent>, axis_permutation,
                              decomposes_to<permute_copy_default, rewrites::moveaxis_to_permute>> {};
 struct movedim_intlist : alias_of<moveaxis_intlist, "aten.movedim.intlist"> {};
 
@@ -117,7 +118,8 @@ struct detach__default : variant_of<detach_default, variant_kind::inplace, "aten
 };
 struct detach_copy_default
     : variant_of<detach_default, variant_kind::copy, "aten.detach_copy.default"> {};
-struct lift_fresh_copy_default : op<"aten.lift_fresh_copy.default"> {};  // V1: never annotated
+struct lift_fresh_copy_default : op<"aten.lift_fresh_copy.default", qspec_v2<shared_cluster>> {
+};  // V1: never annotated
 
 //===--- Selection and splitting ---===//
 
@@ -142,7 +144,8 @@ struct gather_default : op<"aten.gather.default", pure_view> {};
 struct index_put_default : op<"aten.index_put.default", qspec<shared_across_inputs>> {};
 struct index_put__default
     : variant_of<index_put_default, variant_kind::inplace, "aten.index_put_.default"> {};
-struct index_copy_default : op<"aten.index_copy.default"> {};  // V1: never annotated
+struct index_copy_default : op<"aten.index_copy.default", qspec_v2<shared_cluster>> {
+};  // V1: never annotated
 struct index_copy__default
     : variant_of<index_copy_default, variant_kind::inplace, "aten.index_copy_.default"> {};
 
@@ -160,8 +163,10 @@ struct pad_default : op<"aten.pad.default", qspec<pass_through>> {};
 // V1 never annotates constant_pad_nd, but the Ethos-U55 runs it only in int8/16/32: `qlower lint`
 // finds it stranded. Like pad (its front-end form), it keeps its input's range.
 struct constant_pad_nd_default : op<"aten.constant_pad_nd.default", qspec<pass_through>> {};
-struct upsample_bilinear2d_vec : op<"aten.upsample_bilinear2d.vec", qspec<pass_through>> {};
-struct upsample_nearest2d_vec : op<"aten.upsample_nearest2d.vec", qspec<pass_through>> {};
+struct upsample_bilinear2d_vec
+    : op<"aten.upsample_bilinear2d.vec", qspec_v2<pass_through>, qspec<pass_through>> {};
+struct upsample_nearest2d_vec
+    : op<"aten.upsample_nearest2d.vec", qspec_v2<pass_through>, qspec<pass_through>> {};
 struct upsample_bilinear2d_default : op<"aten.upsample_bilinear2d.default"> {};
 struct upsample_nearest2d_default : op<"aten.upsample_nearest2d.default"> {};
 

@@ -26,7 +26,8 @@ struct bitwise_xor_Tensor : op<"aten.bitwise_xor.Tensor"> {};
 struct hardshrink_default : op<"aten.hardshrink.default"> {};
 struct logical_xor_default : op<"aten.logical_xor.default"> {};
 struct masked_fill_Scalar : op<"aten.masked_fill.Scalar"> {};
-struct native_group_norm_default : op<"aten.native_group_norm.default"> {};
+struct native_group_norm_default
+    : op<"aten.native_group_norm.default", traits::qspec_v2<traits::qspec_rule::every_input>> {};
 struct ones_like_default : op<"aten.ones_like.default"> {};
 // torchvision's ViT in eval and no_grad: the fused attention of the fast path.
 struct _native_multi_head_attention_default : op<"aten._native_multi_head_attention.default"> {};
@@ -48,7 +49,8 @@ struct sym_size_int : op<"aten.sym_size.int"> {};
 struct transpose_Dimname : op<"aten.transpose.Dimname", axis_permutation> {};
 struct view_as_complex_default : op<"aten.view_as_complex.default"> {};
 struct view_as_real_default : op<"aten.view_as_real.default"> {};
-struct where_default : op<"aten.where.default"> {};
+struct where_default
+    : op<"aten.where.default", traits::qspec_v2<traits::qspec_rule::shared_cluster>> {};
 struct view_as_complex_copy_default
     : variant_of<view_as_complex_default, variant_kind::copy, "aten.view_as_complex_copy.default"> {
 };

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -208,7 +210,8 @@ annotation_plan annotate_with(const G& g,
       done[n] = true;
       continue;
     }
-    if (rule == qspec_rule::none)
+    // V2's shared clusters are decided after every other node, below.
+    if (rule == qspec_rule::none || rule == qspec_rule::shared_cluster)
       continue;
 
     // _is_ok_for_quantization: every annotated input and an annotated output are float32.
@@ -230,6 +233,7 @@ annotation_plan annotate_with(const G& g,
         }
         break;
       case qspec_rule::shared_across_inputs:
+      case qspec_rule::every_input:
         for (std::size_t k = 0; k < arity; ++k) {
           const graph::node_index p = producer(n, k);
           if (p != graph::no_node && is_floating_point(g.output_dtype(p, 0)))
@@ -269,6 +273,7 @@ annotation_plan annotate_with(const G& g,
     switch (rule) {
       case qspec_rule::independent:
       case qspec_rule::binary:
+      case qspec_rule::every_input:
       case qspec_rule::output_only:
         for (std::size_t k : slots)
           points.fresh(in(n, k), spec_kind::activation);
@@ -357,9 +362,88 @@ annotation_plan annotate_with(const G& g,
       }
       case qspec_rule::none:
       case qspec_rule::getitem:
+      case qspec_rule::shared_cluster:
         break;
     }
     done[n] = true;
+  }
+
+  // V2's SharedQspecQuantizer runs after its patterns: each connected cluster
+  // of shared-list nodes takes one spec, the first annotated point next to it
+  // (a producer's output, else a reader's input, members in graph order), on
+  // every floating-point input and float32 output; a cluster with none next
+  // to it stays float. A node with neither a float input nor a float output
+  // joins no cluster. (ExecuTorch takes the first spec of its BFS; which
+  // neighbour comes first there is an order qlower does not copy.)
+  auto float_input = [&](graph::node_index n, std::size_t k) {
+    const graph::node_index p = producer(n, k);
+    return p != graph::no_node && is_floating_point(g.output_dtype(p, 0));
+  };
+  auto joins_cluster = [&](graph::node_index n) {
+    if (done[n] || ids[n] == ops::unknown_op || rules[ids[n]] != qspec_rule::shared_cluster)
+      return false;
+    bool any_float = is_floating_point(g.output_dtype(n, 0));
+    for (std::size_t k = 0; k < g.inputs(n).size(); ++k)
+      any_float = any_float || float_input(n, k);
+    return any_float;
+  };
+  std::vector<bool> in_cluster(node_count, false);
+  std::vector<graph::node_index> cluster;
+  std::vector<graph::node_index> frontier;
+  for (graph::node_index root = 0; root < node_count; ++root) {
+    if (in_cluster[root] || !joins_cluster(root))
+      continue;
+    cluster.assign(1, root);
+    frontier.assign(1, root);
+    in_cluster[root] = true;
+    while (!frontier.empty()) {
+      const graph::node_index m = frontier.back();
+      frontier.pop_back();
+      auto visit = [&](graph::node_index other) {
+        if (other != graph::no_node && !in_cluster[other] && joins_cluster(other)) {
+          in_cluster[other] = true;
+          cluster.push_back(other);
+          frontier.push_back(other);
+        }
+      };
+      for (const auto input : g.inputs(m))
+        visit(static_cast<graph::node_index>(input));
+      for (const auto user : g.users(m))
+        visit(static_cast<graph::node_index>(user));
+    }
+    std::sort(cluster.begin(), cluster.end());
+    std::optional<std::uint32_t> adjacent;
+    for (graph::node_index m : cluster) {
+      const auto inputs = g.inputs(m);
+      for (std::size_t k = 0; k < inputs.size() && !adjacent; ++k) {
+        const graph::node_index p = producer(m, k);
+        if (p != graph::no_node && !in_cluster[p] && points.annotated(out(p)))
+          adjacent = out(p);
+      }
+      for (const auto reader : g.users(m)) {
+        const auto u = static_cast<graph::node_index>(reader);
+        if (adjacent || in_cluster[u])
+          continue;
+        const auto reader_inputs = g.inputs(u);
+        for (std::size_t k = 0; k < reader_inputs.size() && !adjacent; ++k) {
+          if (static_cast<graph::node_index>(reader_inputs[k]) == m && points.annotated(in(u, k)))
+            adjacent = in(u, k);
+        }
+      }
+      if (adjacent)
+        break;
+    }
+    for (graph::node_index m : cluster) {
+      done[m] = true;
+      if (!adjacent)
+        continue;
+      for (std::size_t k = 0; k < g.inputs(m).size(); ++k) {
+        if (float_input(m, k))
+          points.share(in(m, k), *adjacent);
+      }
+      if (all_outputs_float32(m))
+        points.share(out(m), *adjacent);
+    }
   }
 
   // Number the groups by first appearance, so equal plans compare equal.

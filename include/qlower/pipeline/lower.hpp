@@ -142,8 +142,9 @@ lowering lower_for(const graph::plain_graph& g, const traits::rule_set& quantize
   return result;
 }
 
-/// lower_for an Ethos-U target with a built-in quantizer policy.
-template <ethos_u_target Target, traits::quantizer_policy Policy = traits::arm_quantizer>
+/// lower_for an Ethos-U target with a built-in quantizer policy; by default
+/// ExecuTorch's own, the composable V2 quantizer.
+template <ethos_u_target Target, traits::quantizer_policy Policy = traits::arm_quantizer_v2>
 lowering lower_for(const graph::plain_graph& g, const stage_observer& on_stage = {}) {
   return lower_for<Target>(g, traits::rule_set_of<Policy, Target>(), on_stage);
 }

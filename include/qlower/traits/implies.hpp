@@ -51,6 +51,18 @@ constexpr bool has_at_most_one_explicit_rule() {
   return explicit_rule_count_v<Op> <= 1;
 }
 
+/// At most one qspec_v2<> tag, and only where V2 departs from V1's rule as V2
+/// applies it: a tag that repeats what v2_rule_of_v1 gives states a fact twice.
+template <class Op>
+constexpr bool v2_rule_is_a_departure() {
+  if constexpr (explicit_v2_rule_count_v<Op> == 0) {
+    return true;
+  } else {
+    return explicit_v2_rule_count_v<Op> == 1 &&
+           qspec_v2_rule_v<Op> != v2_rule_of_v1(qspec_rule_v<Op>);
+  }
+}
+
 /// An explicit rule never contradicts the op's semantics: a concatenation
 /// shares across inputs, a permutation or view passes its spec through.
 template <class Op>
@@ -94,6 +106,8 @@ constexpr bool verify_op() {
                 "an in-place or _copy variant is not named from its base by the ATen convention");
   static_assert(has_at_most_one_explicit_rule<Op>(),
                 "an op lists more than one qspec<> rule: exactly one rule per op");
+  static_assert(v2_rule_is_a_departure<Op>(),
+                "an op lists more than one qspec_v2<> rule, or one that V1's rule already gives");
   static_assert(rule_agrees_with_semantics<Op>(),
                 "an op's explicit qspec<> rule contradicts its semantic traits");
   static_assert(composite_keeps_pass_through<Op>(),

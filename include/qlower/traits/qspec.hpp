@@ -22,6 +22,21 @@ template <class T>
 struct is_qspec_tag : std::bool_constant<rule_of_tag<T>.has_value()> {};
 
 template <class T>
+inline constexpr std::optional<qspec_rule> v2_rule_of_tag = std::nullopt;
+template <qspec_rule Rule>
+inline constexpr std::optional<qspec_rule> v2_rule_of_tag<qspec_v2<Rule>> = Rule;
+
+template <class T>
+struct is_qspec_v2_tag : std::bool_constant<v2_rule_of_tag<T>.has_value()> {};
+
+template <class... Ts>
+constexpr std::optional<qspec_rule> first_explicit_v2_rule(type_list<Ts...>) {
+  std::optional<qspec_rule> found;
+  ((found = found ? found : v2_rule_of_tag<Ts>), ...);
+  return found;
+}
+
+template <class T>
 struct is_decomposition : std::false_type {};
 template <class Target, class Rewrite>
 struct is_decomposition<decomposes_to<Target, Rewrite>> : std::true_type {};
@@ -79,6 +94,36 @@ constexpr qspec_rule semantic_rule() {
 template <class Op>
 inline constexpr qspec_rule qspec_rule_v =
     detail::first_explicit_rule(detail::traits_of<Op>{}).value_or(semantic_rule<Op>());
+
+/// How many explicit qspec_v2<> tags the canonical op of `Op` lists (at most one is legal).
+template <class Op>
+inline constexpr std::size_t explicit_v2_rule_count_v =
+    count_if_v<detail::is_qspec_v2_tag, detail::traits_of<Op>>;
+
+/// V1's rule `rule` as V2 applies it to an op V2 does not list on its own:
+/// every rule by which V1 shares a neighbour's spec (sets D and E, cat-like,
+/// copy_, getitem) is V2's SharedQspecQuantizer list, whose clusters take the
+/// spec next to them; the others are V2's patterns of the same shape.
+constexpr qspec_rule v2_rule_of_v1(qspec_rule rule) noexcept {
+  switch (rule) {
+    case qspec_rule::pass_through:
+    case qspec_rule::pass_through_or_input_act:
+    case qspec_rule::shared_across_inputs:
+    case qspec_rule::copy:
+    case qspec_rule::getitem:
+      return qspec_rule::shared_cluster;
+    default:
+      return rule;
+  }
+}
+
+/// The quantization-spec rule of `Op` under ExecuTorch's composable quantizer
+/// (V2, the default since 2026-07): its explicit qspec_v2 tag if it lists
+/// one, else its V1 rule as V2 applies it (v2_rule_of_v1).
+template <class Op>
+inline constexpr qspec_rule qspec_v2_rule_v =
+    detail::first_explicit_v2_rule(detail::traits_of<Op>{})
+        .value_or(v2_rule_of_v1(qspec_rule_v<Op>));
 
 /// The decomposes_to<> tag of `Op`'s canonical op, or void for an op lowered as itself.
 template <class Op>

@@ -7,7 +7,8 @@
 namespace qlower::traits {
 
 /// How a quantizer gives quantization specs to an op's inputs and output: one
-/// value per row of the Arm V1 decision table (arm-quantizer.md 1.1).
+/// value per row of the Arm V1 decision table (arm-quantizer.md 1.1), and the
+/// two ways of the composable V2 quantizer (1.2) that V1 has no row for.
 enum class qspec_rule : std::uint8_t {
   none,                       ///< not annotated: the op runs in float
   independent,                ///< set A: input-act on the input, a fresh output-act
@@ -21,7 +22,12 @@ enum class qspec_rule : std::uint8_t {
   output_only,                ///< full/zeros/ones/fill_/scalar_tensor: an output-act only
   copy,                       ///< copy_: input-acts on both, the output shares the source's
   getitem,                    ///< shares its producer's spec when the producer is annotated
+  every_input,  ///< V2's single-op pattern: each floating-point input its own spec, a fresh output
+  shared_cluster,  ///< V2's shared list: a connected cluster takes the first spec next to it
 };
+
+/// How many rules there are (the enumerators run from 0 to this minus one).
+inline constexpr int qspec_rule_count = static_cast<int>(qspec_rule::shared_cluster) + 1;
 
 constexpr std::string_view to_string(qspec_rule rule) noexcept {
   switch (rule) {
@@ -49,6 +55,10 @@ constexpr std::string_view to_string(qspec_rule rule) noexcept {
       return "copy";
     case qspec_rule::getitem:
       return "getitem";
+    case qspec_rule::every_input:
+      return "every_input";
+    case qspec_rule::shared_cluster:
+      return "shared_cluster";
   }
   return "unknown";
 }

@@ -68,6 +68,19 @@ struct arm_quantizer_a16w8 : arm_quantizer {
   static constexpr quantization_config config = a16w8_config;
 };
 
+/// ExecuTorch's composable Arm quantizer (`_TOSAQuantizerV2`, its default
+/// since 2026-07-17; arm-quantizer.md 1.2) with the int8 config: the pipeline's
+/// and the tool's default. It quantizes softmax, div, layer_norm, group_norm,
+/// sdpa, var and more that V1 leaves float, gives moveaxis/movedim and neg
+/// independent qparams, pools, mean and upsample an output shared with their
+/// input, and lets each connected cluster of shared-list ops take the spec
+/// next to it, leaving a cluster with no quantized neighbour float.
+struct arm_quantizer_v2 {
+  static constexpr quantization_config config = int8_config;
+  template <class Op>
+  static constexpr qspec_rule rule = qspec_v2_rule_v<Op>;
+};
+
 /// `Base` with `Rule` for exactly the overloads `Ops` (not their aliases):
 /// how a user states "my quantizer's list has no entry for these", which is
 /// how the seed regressions are written.
@@ -88,6 +101,7 @@ concept quantizer_policy = requires {
   ops::rule_table<Policy>;
 };
 
-static_assert(quantizer_policy<arm_quantizer> && quantizer_policy<arm_quantizer_a16w8>);
+static_assert(quantizer_policy<arm_quantizer> && quantizer_policy<arm_quantizer_a16w8> &&
+              quantizer_policy<arm_quantizer_v2>);
 
 }  // namespace qlower::traits

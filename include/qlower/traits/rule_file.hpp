@@ -21,10 +21,9 @@
 /// A user's rule set as a file, for `qlower lint`:
 ///
 ///     {"format": "qlower-rules", "version": 1,
-///      "policy": "arm_quantizer",            // or "arm_quantizer_a16w8", "empty"
-///      "target": "ethos-u55",                // or "none"
-///      "rules": {"aten.concat.default": "none"},
-///      "target_dtypes": {"aten.permute.default": ["int8", "int16", "int32"],
+///      "policy": "arm_quantizer",            // or "arm_quantizer_v2", "arm_quantizer_a16w8",
+///      "empty" "target": "ethos-u55",                // or "none" "rules": {"aten.concat.default":
+///      "none"}, "target_dtypes": {"aten.permute.default": ["int8", "int16", "int32"],
 ///                        "aten.add.Tensor": null}}
 ///
 /// `policy` and `target` pick the built-in tables to start from (defaults as
@@ -42,7 +41,7 @@ namespace detail {
 }
 
 inline std::optional<qspec_rule> rule_from_name(std::string_view name) {
-  for (int value = 0; value <= static_cast<int>(qspec_rule::getitem); ++value) {
+  for (int value = 0; value < qspec_rule_count; ++value) {
     if (to_string(static_cast<qspec_rule>(value)) == name)
       return static_cast<qspec_rule>(value);
   }
@@ -90,11 +89,16 @@ inline rule_set read_rules(std::string_view text, const std::string& source = "<
     if (*policy == "arm_quantizer_a16w8") {
       set.rules = ops::rule_table<arm_quantizer_a16w8>;
       set.config = arm_quantizer_a16w8::config;
+    } else if (*policy == "arm_quantizer_v2") {
+      set.rules = ops::rule_table<arm_quantizer_v2>;
+      set.config = arm_quantizer_v2::config;
     } else if (*policy == "empty") {
       set.rules.fill(qspec_rule::none);
     } else if (*policy != "arm_quantizer") {
-      fail("policy", "expected \"arm_quantizer\", \"arm_quantizer_a16w8\" or \"empty\", got " +
-                         policy->dump());
+      fail("policy",
+           "expected \"arm_quantizer\", \"arm_quantizer_v2\", \"arm_quantizer_a16w8\" or "
+           "\"empty\", got " +
+               policy->dump());
     }
   }
   if (const auto target = document.find("target"); target != document.end()) {

@@ -81,5 +81,7 @@ static_assert(count_stranded(rule_set_of<arm_quantizer, targets::ethos_u55>()) =
               "integer types: find it with `qlower lint`");
 static_assert(count_stranded(rule_set_of<arm_quantizer_a16w8, targets::ethos_u55>()) == 0,
               "the a16w8 Arm quantizer strands an op on the Ethos-U55");
+static_assert(count_stranded(rule_set_of<arm_quantizer_v2, targets::ethos_u55>()) == 0,
+              "the composable (V2) Arm quantizer strands an op on the Ethos-U55");
 
 }  // namespace qlower::traits

@@ -37,6 +37,16 @@ struct qspec {
   static constexpr qspec_rule rule = Rule;
 };
 
+/// The rule ExecuTorch's composable quantizer (V2, arm-quantizer.md 1.2)
+/// gives the op where it is not V1's rule carried over (traits::qspec_v2_rule_v):
+/// the ops V2 quantizes and V1 leaves float (softmax, div, layer_norm, ...),
+/// and the ops V2 gives independent qparams (moveaxis, neg) or an output
+/// shared with the input (pools, mean, upsample).
+template <qspec_rule Rule>
+struct qspec_v2 {
+  static constexpr qspec_rule rule = Rule;
+};
+
 /// The op is lowered as `Target`, with its attributes rewritten by
 /// `Rewrite::attributes(attrs, input_rank)`; checked: a composite whose
 /// decomposition is pass-through is pass-through itself.
