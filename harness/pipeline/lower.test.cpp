@@ -4,6 +4,8 @@
 #include <rapidcheck/catch.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "qlower/graph/io/json.hpp"
 #include "qlower/targets/ethos_u55.hpp"
 #include "qlower/targets/vulkan.hpp"
+#include "reference/passes/evaluate.hpp"
 
 namespace {
 
@@ -75,6 +78,32 @@ TEST_CASE(
           CHECK(lowered.layouts->plan.repr_of(n).has_value());
       }
     }
+  }
+}
+
+TEST_CASE("prepare's graph of a self-attention block computes what torch's fast path computed",
+          "[pipeline][models]") {
+  // small_attention.py: layer norm, nn.MultiheadAttention (make_fx's
+  // _native_multi_head_attention), residual add; the expected output is torch's.
+  const graph::plain_graph g = graph::io::read_json_file(models + "small_attention.json");
+  std::ifstream file(models + "small_attention.expected.json");
+  const nlohmann::json expected = nlohmann::json::parse(file);
+  std::vector<passes::pass_note> notes;
+  const graph::plain_graph prepared = pipeline::prepare(g, notes);
+  CHECK(notes.empty());
+  for (graph::node_index n = 0; n < prepared.node_count(); ++n) {
+    CHECK(prepared[n].op != "aten._native_multi_head_attention.default");
+    CHECK(prepared[n].op != "aten._softmax.default");
+  }
+  const reference::dense x{expected["input"]["shape"].get<std::vector<std::int64_t>>(),
+                           expected["input"]["values"].get<std::vector<double>>()};
+  const auto got = reference::evaluate(prepared, {{g[0].id, x}});
+  const auto want = expected["output"]["values"].get<std::vector<double>>();
+  REQUIRE(got.size() == 1);
+  REQUIRE(got[0].values.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CAPTURE(i);
+    CHECK(got[0].values[i] == Approx(want[i]).margin(1e-5));
   }
 }
 

@@ -143,15 +143,23 @@ inline std::vector<dense> evaluate(const graph::plain_graph& g,
           : op == "aten.sub.Tensor" ? std::function<double(double, double)>(std::minus<>())
                                     : std::function<double(double, double)>(std::multiplies<>());
       result = broadcast(in(0), in(1), f, out_dims);
-    } else if (op == "aten.exp.default" || op == "aten.reciprocal.default") {
+    } else if (op == "aten.exp.default" || op == "aten.reciprocal.default" ||
+               op == "aten.rsqrt.default") {
       result = in(0);
       for (double& v : result.values)
-        v = op == "aten.exp.default" ? std::exp(v) : 1.0 / v;
+        v = op == "aten.exp.default"          ? std::exp(v)
+            : op == "aten.reciprocal.default" ? 1.0 / v
+                                              : 1.0 / std::sqrt(v);
     } else if (op == "aten.amax.default") {
       result = reduce(in(0), axis_of(node, "dim", in(0).dims.size()), -INFINITY,
                       [](double a, double b) { return std::max(a, b); });
-    } else if (op == "aten.sum.dim_IntList") {
-      result = reduce(in(0), axis_of(node, "dim", in(0).dims.size()), 0.0, std::plus<>());
+    } else if (op == "aten.sum.dim_IntList" || op == "aten.mean.dim") {
+      const std::int64_t axis = axis_of(node, "dim", in(0).dims.size());
+      result = reduce(in(0), axis, 0.0, std::plus<>());
+      if (op == "aten.mean.dim") {
+        for (double& v : result.values)
+          v /= static_cast<double>(in(0).dims[static_cast<std::size_t>(axis)]);
+      }
     } else if (op == "aten.view.default") {
       result = {out_dims, in(0).values};
     } else if (op == "aten.permute.default") {
