@@ -173,6 +173,55 @@ TEST_CASE("max_pool2d_with_indices read only at output 0 is a max_pool2d",
   CHECK(g[*g.find("kept")].op == "aten.max_pool2d_with_indices.default");
 }
 
+TEST_CASE("make_fx's _adaptive_avg_pool2d is the adaptive_avg_pool2d the quantizer annotates",
+          "[passes][canonicalize]") {
+  graph_builder b;
+  const auto x = b.input("x", {1, 4, 6, 6});
+  const auto relu = b.op("relu", "aten.relu.default", {x}, {}, {1, 4, 6, 6});
+  const auto pool = b.op("pool", "aten._adaptive_avg_pool2d.default", {relu},
+                         {{"output_size", ints({3, 3})}}, {1, 4, 3, 3});
+  const auto g = passes::canonicalize(b.done({pool}));
+  const graph::node& made = g[*g.find("pool")];
+  CHECK(made.op == "aten.adaptive_avg_pool2d.default");
+  CHECK(*made.attrs.at("output_size").as_int_list() == std::vector<std::int64_t>{3, 3});
+  CHECK(made.inputs == std::vector<graph::node_index>{*g.find("relu")});
+}
+
+TEST_CASE("an as_strided_ that restrides only size-1 axes is a view; any other stays",
+          "[passes][canonicalize]") {
+  graph_builder b;
+  const auto x = b.input("x", {1, 4, 3, 3});
+  const auto mean = b.op("mean", "aten.mean.dim", {x}, {{"dim", ints({-1, -2})}, {"keepdim", true}},
+                         {1, 4, 1, 1});
+  // convnext_tiny under make_fx: contiguous strides are [4, 1, 1, 1].
+  const auto restride = b.op(
+      "restride", "aten.as_strided_.default", {mean},
+      {{"size", ints({1, 4, 1, 1})}, {"stride", ints({4, 1, 4, 4})}, {"storage_offset", nullptr}},
+      {1, 4, 1, 1});
+  const auto moved =
+      b.op("moved", "aten.as_strided.default", {x},
+           {{"size", ints({1, 4, 3, 3})}, {"stride", ints({36, 1, 12, 4})}}, {1, 4, 3, 3});
+  const auto offset = b.op("offset", "aten.as_strided.default", {x},
+                           {{"size", ints({1, 4, 3, 3})},
+                            {"stride", ints({36, 9, 3, 1})},
+                            {"storage_offset", std::int64_t{1}}},
+                           {1, 4, 3, 3});
+  const auto permuted =
+      b.op("permuted", "aten.permute.default", {x}, {{"dims", ints({0, 2, 3, 1})}}, {1, 3, 3, 4});
+  const auto of_view =
+      b.op("of_view", "aten.as_strided.default", {permuted},
+           {{"size", ints({1, 3, 3, 4})}, {"stride", ints({36, 12, 4, 1})}}, {1, 3, 3, 4});
+  const auto g = passes::canonicalize(b.done({restride, moved, offset, of_view}));
+  const graph::node& view = g[*g.find("restride")];
+  CHECK(view.op == "aten.view.default");
+  CHECK(*view.attrs.at("size").as_int_list() == std::vector<std::int64_t>{1, 4, 1, 1});
+  CHECK(view.inputs == std::vector<graph::node_index>{*g.find("mean")});
+  // Axes longer than 1 out of order, a storage offset, an input that is a view: as_strided.
+  CHECK(g[*g.find("moved")].op == "aten.as_strided.default");
+  CHECK(g[*g.find("offset")].op == "aten.as_strided.default");
+  CHECK(g[*g.find("of_view")].op == "aten.as_strided.default");
+}
+
 TEST_CASE("no spelling is left that canonicalize could rewrite",
           "[passes][canonicalize][property]") {
   rc::prop("the graph outputs keep their dtypes and shapes, in order", [] {

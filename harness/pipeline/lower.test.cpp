@@ -107,6 +107,23 @@ TEST_CASE("prepare's graph of a self-attention block computes what torch's fast 
   }
 }
 
+TEST_CASE("make_fx's _adaptive_avg_pool2d is annotated as adaptive_avg_pool2d and lowered back",
+          "[pipeline]") {
+  graph_builder b;
+  const auto x = b.input("x", {1, 4, 6, 6});
+  const auto w = b.constant("w", {4, 4, 1, 1});
+  const auto conv = b.op("conv", "aten.convolution.default", {x, w, graph::no_node},
+                         harness::conv_attrs(1), {1, 4, 6, 6});
+  const auto pool = b.op("pool", "aten._adaptive_avg_pool2d.default", {conv},
+                         {{"output_size", ints({3, 3})}}, {1, 4, 3, 3});
+  const auto lowered = pipeline::lower_for<targets::ethos_u85>(b.done({pool}));
+  CHECK(lowered.plan.partition_count() == 1);
+  const auto found = lowered.graph.find("pool");
+  REQUIRE(found.has_value());
+  CHECK(lowered.graph[*found].op == "aten._adaptive_avg_pool2d.default");
+  CHECK(lowered.plan.delegated(*found));
+}
+
 /// A conv-bn-relu6 block, a permute and a classifier, in torch.export's
 /// spelling (conv2d, batch_norm, hardtanh, permute, linear) or make_fx's
 /// (convolution, native_batch_norm + getitem, hardtanh_, permute, t + addmm).

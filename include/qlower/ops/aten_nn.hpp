@@ -3,6 +3,7 @@
 
 #include "qlower/ops/op.hpp"
 #include "qlower/ops/patterns.hpp"
+#include "qlower/ops/rewrites.hpp"
 #include "qlower/ops/spellings.hpp"
 #include "qlower/traits/tags.hpp"
 
@@ -55,9 +56,18 @@ struct max_pool2d_default
 struct max_pool2d_with_indices_default
     : op<"aten.max_pool2d_with_indices.default",
          recomposes_to<max_pool2d_default, patterns::only_first_output_read>> {};
-struct adaptive_avg_pool2d_default : op<"aten.adaptive_avg_pool2d.default", qspec_v2<pass_through>,
-                                        qspec<pass_through_or_input_act>> {};
-struct _adaptive_avg_pool2d_default : op<"aten._adaptive_avg_pool2d.default"> {};
+// torch.export writes adaptive_avg_pool2d, which the quantizers annotate and
+// to_edge lowers to _adaptive_avg_pool2d, the op the TOSA INT profile lists;
+// make_fx writes _adaptive_avg_pool2d, which the first stage makes
+// adaptive_avg_pool2d again so that the quantizer sees it.
+struct _adaptive_avg_pool2d_default;
+struct adaptive_avg_pool2d_default
+    : op<"aten.adaptive_avg_pool2d.default", qspec_v2<pass_through>,
+         qspec<pass_through_or_input_act>,
+         traits::decomposes_to<_adaptive_avg_pool2d_default, rewrites::same_attributes>> {};
+struct _adaptive_avg_pool2d_default
+    : op<"aten._adaptive_avg_pool2d.default",
+         recomposes_to<adaptive_avg_pool2d_default, patterns::same_operation>> {};
 struct mean_default
     : op<"aten.mean.default", qspec_v2<pass_through>, qspec<pass_through_or_input_act>> {};
 struct mean_dim : op<"aten.mean.dim", qspec_v2<pass_through>, qspec<pass_through_or_input_act>> {};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "qlower/ops/op.hpp"
+#include "qlower/ops/patterns.hpp"
 #include "qlower/ops/rewrites.hpp"
 #include "qlower/ops/spellings.hpp"
 #include "qlower/traits/tags.hpp"
@@ -95,7 +96,8 @@ struct repeat_interleave_self_int : op<"aten.repeat_interleave.self_int", pure_v
 struct tile_default : op<"aten.tile.default", pure_view> {};
 struct flip_default : op<"aten.flip.default", pure_view> {};
 struct contiguous_default : op<"aten.contiguous.default", pure_view> {};
-struct as_strided_default : op<"aten.as_strided.default", pure_view> {};
+struct as_strided_default : op<"aten.as_strided.default", pure_view,
+                               traits::recomposes_to<view_default, patterns::identity_restride>> {};
 struct as_strided__default
     : variant_of<as_strided_default, variant_kind::inplace, "aten.as_strided_.default"> {};
 struct as_strided_copy_default

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -100,6 +101,52 @@ struct only_first_output_read {
       getitems.push_back(user);
     }
     return recomposition{{g.inputs(n).begin(), g.inputs(n).end()}, g[n].attrs, std::move(getitems)};
+  }
+};
+
+struct identity_restride {
+  static std::optional<recomposition> match(const graph::plain_graph& g, graph::node_index n) {
+    const auto inputs = g.inputs(n);
+    if (inputs.size() != 1 || inputs[0] == graph::no_node || g.output_count(n) != 1)
+      return std::nullopt;
+    const graph::node_index x = inputs[0];
+    const op_id producer = find_op(g.op_name(x));
+    if (producer == unknown_op || op_table[producer].pure_view ||
+        op_table[producer].axis_permutation || g.output_count(x) != 1) {
+      return std::nullopt;
+    }
+    const graph::attribute* size = g.attribute_of(n, "size");
+    const graph::attribute* stride = g.attribute_of(n, "stride");
+    const graph::attribute* offset = g.attribute_of(n, "storage_offset");
+    const auto sizes = size ? size->as_int_list() : std::nullopt;
+    const auto strides = stride ? stride->as_int_list() : std::nullopt;
+    const auto dims = g.output_dims(x, 0);
+    if (!sizes || !strides || strides->size() != dims.size() ||
+        !std::equal(sizes->begin(), sizes->end(), dims.begin(), dims.end())) {
+      return std::nullopt;
+    }
+    if (offset != nullptr && !offset->is_null() &&
+        (offset->as_int() == nullptr || *offset->as_int() != 0)) {
+      return std::nullopt;
+    }
+    std::int64_t contiguous = 1;
+    for (std::size_t i = dims.size(); i-- > 0;) {
+      if (dims[i] != 1 && (*strides)[i] != contiguous)
+        return std::nullopt;
+      contiguous *= dims[i];
+    }
+    graph::attribute::list view_size;
+    for (std::int64_t d : dims)
+      view_size.emplace_back(d);
+    return recomposition{{x}, {{"size", graph::attribute(std::move(view_size))}}, {}};
+  }
+};
+
+struct same_operation {
+  static std::optional<recomposition> match(const graph::plain_graph& g, graph::node_index n) {
+    if (g.output_count(n) != 1)
+      return std::nullopt;
+    return recomposition{{g.inputs(n).begin(), g.inputs(n).end()}, g[n].attrs, {}};
   }
 };
 
@@ -214,7 +261,7 @@ inline graph::plain_graph canonicalize(const graph::plain_graph& g,
       graph::node made = source;
       made.op = std::string(ops::op_table[row.canonical].name);
       plan.replace(n, {{std::move(made)}, 0});
-      continue;
+      // The functional op may recompose in turn (as_strided_ -> as_strided -> view).
     }
     if (const detail::recompose_function recompose = detail::recompose_table[id]) {
       const std::optional<ops::patterns::recomposition> match = recompose(g, n);
