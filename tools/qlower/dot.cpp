@@ -85,7 +85,7 @@ std::string type_text(const graph::plain_graph& g, graph::node_index n) {
 /// Weights and biases are counted in their reader's label, not drawn: a
 /// picture with four constants per convolution hides the graph's shape.
 bool is_constant(const graph::plain_graph& g, graph::node_index n) {
-  return g.op_name(n) == "const";
+  return n != graph::no_node && g.op_name(n) == "const";
 }
 
 std::string plural(std::size_t count, std::string_view noun) {
@@ -219,7 +219,8 @@ std::string to_dot(const partition_result& result) {
   for (graph::node_index n = 0; n < g.node_count(); ++n) {
     const auto inputs = g.inputs(n);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-      if (is_constant(g, inputs[i]))
+      // An absent optional input (a convolution without bias) draws no edge.
+      if (inputs[i] == graph::no_node || is_constant(g, inputs[i]))
         continue;
       if (i < redirected[n].size() && redirected[n][i] != UINT32_MAX)
         out << "  t" << redirected[n][i] << " -> n" << n << ";\n";
