@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -170,6 +171,68 @@ TEST_CASE("a softmax becomes amax, sub, exp, sum, reciprocal and mul along its a
   REQUIRE(got.size() == 1);
   for (std::size_t i = 0; i < expected.values.size(); ++i)
     CHECK(got[0].values[i] == Approx(expected.values[i]).margin(1e-12));
+}
+
+TEST_CASE("div becomes mul by the reciprocal, sqrt pow 0.5, masked_fill where",
+          "[passes][decompose_for_annotation]") {
+  graph_builder b;
+  const auto x = b.input("x", {2, 3});
+  const auto y = b.input("y", {1, 3});
+  const auto divided = b.op("div", "aten.div.Tensor", {x, y}, {}, {2, 3});
+  const auto halved = b.op("half", "aten.div.Scalar", {divided}, {{"other", 2.0}}, {2, 3});
+  const auto root = b.op("sqrt", "aten.sqrt.default", {halved}, {}, {2, 3});
+  const auto by_zero = b.op("by_zero", "aten.div.Scalar", {x}, {{"other", 0.0}}, {2, 3});
+  graph::plain_graph source = b.done({root, by_zero});
+  const auto mask = source.add_node({"mask", "input", {}, {}, {{dtype::bool_, shape{2, 3}}}, {}});
+  const auto filled = source.add_node({"filled",
+                                       "aten.masked_fill.Scalar",
+                                       {root, mask},
+                                       {{"value", -1.5}},
+                                       {{dtype::float32, shape{2, 3}}},
+                                       {}});
+  const auto masked_inf = source.add_node({"masked_inf",
+                                           "aten.masked_fill.Scalar",
+                                           {x, mask},
+                                           {{"value", -std::numeric_limits<double>::infinity()}},
+                                           {{dtype::float32, shape{2, 3}}},
+                                           {}});
+  source.set_outputs({root, by_zero, filled, masked_inf});
+  std::vector<passes::pass_note> notes;
+  const auto g = passes::decompose_for_annotation(source, &notes);
+  CHECK(g[*g.find("div")].op == "aten.mul.Tensor");
+  CHECK(g[*g.find("div.reciprocal")].op == "aten.reciprocal.default");
+  CHECK(g[*g.find("div.reciprocal")].outputs.front().dims == shape{1, 3});
+  CHECK(g[*g.find("half")].op == "aten.mul.Tensor");
+  CHECK(std::get<std::vector<double>>(g[*g.find("half.reciprocal")].data) ==
+        std::vector<double>{0.5});
+  CHECK(g[*g.find("sqrt")].op == "aten.pow.Tensor_Scalar");
+  CHECK(*g[*g.find("sqrt")].attrs.at("exponent").as_number() == 0.5);
+  const graph::node& where = g[*g.find("filled")];
+  CHECK(where.op == "aten.where.self");
+  CHECK(where.inputs[0] == *g.find("mask"));
+  CHECK(where.inputs[2] == *g.find("sqrt"));
+  CHECK(std::get<std::vector<double>>(g[where.inputs[1]].data) == std::vector<double>{-1.5});
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0].node == "by_zero");
+  CHECK(notes[0].message ==
+        "not decomposed: its divisor 0.000000 has no finite float32 reciprocal");
+  CHECK(notes[1].node == "masked_inf");
+  CHECK(notes[1].message == "not decomposed: its value -inf is not a finite float32 number");
+
+  // The values: sqrt((x / y) / 2).
+  graph_builder numeric;
+  const auto a = numeric.input("a", {2, 3});
+  const auto d = numeric.input("d", {1, 3});
+  const auto q = numeric.op("q", "aten.div.Tensor", {a, d}, {}, {2, 3});
+  const auto h = numeric.op("h", "aten.div.Scalar", {q}, {{"other", 2.0}}, {2, 3});
+  const auto r = numeric.op("r", "aten.sqrt.default", {h}, {}, {2, 3});
+  const reference::dense av{{2, 3}, {1, 4, 9, 16, 25, 36}};
+  const reference::dense dv{{1, 3}, {0.5, 2, 4.5}};
+  const auto got = reference::evaluate(passes::decompose_for_annotation(numeric.done({r})),
+                                       {{"a", av}, {"d", dv}});
+  REQUIRE(got.size() == 1);
+  for (std::size_t i = 0; i < av.values.size(); ++i)
+    CHECK(got[0].values[i] == Approx(std::sqrt(av.values[i] / dv.values[i % 3] / 2.0)));
 }
 
 }  // namespace

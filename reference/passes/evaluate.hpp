@@ -150,6 +150,13 @@ inline std::vector<dense> evaluate(const graph::plain_graph& g,
         v = op == "aten.exp.default"          ? std::exp(v)
             : op == "aten.reciprocal.default" ? 1.0 / v
                                               : 1.0 / std::sqrt(v);
+    } else if (op == "aten.pow.Tensor_Scalar") {
+      const auto exponent = node.attrs.at("exponent").as_number();
+      if (!exponent)
+        throw std::invalid_argument("node '" + node.id + "': exponent is no number");
+      result = in(0);
+      for (double& v : result.values)
+        v = std::pow(v, *exponent);
     } else if (op == "aten.amax.default") {
       result = reduce(in(0), axis_of(node, "dim", in(0).dims.size()), -INFINITY,
                       [](double a, double b) { return std::max(a, b); });

@@ -241,6 +241,129 @@ struct annotation_decomposition<ops::aten::_softmax_default> {
 };
 
 namespace detail {
+/// The node's single floating-point output, or why it has none.
+inline std::variant<graph::tensor_type, std::string> float_value(const graph::plain_graph& g,
+                                                                 graph::node_index n) {
+  const graph::tensor_type& value = g[n].outputs.front();
+  if (g.output_count(n) != 1 || !is_floating_point(value.type))
+    return std::string("it does not give one floating-point tensor");
+  return value;
+}
+
+/// Whether input k of n is present and floating point.
+inline bool float_input(const graph::plain_graph& g, graph::node_index n, std::size_t k) {
+  const auto inputs = g.inputs(n);
+  return k < inputs.size() && inputs[k] != graph::no_node &&
+         is_floating_point(g.output_dtype(inputs[k], 0));
+}
+
+/// A float32 number attribute of n (bool counts as 0 or 1, as ATen's Scalar).
+inline std::optional<double> number_attribute(const graph::plain_graph& g, graph::node_index n,
+                                              const char* name) {
+  const graph::attribute* found = g.attribute_of(n, name);
+  if (found == nullptr)
+    return std::nullopt;
+  if (const bool* flag = found->as_bool())
+    return *flag ? 1.0 : 0.0;
+  return found->as_number();
+}
+}  // namespace detail
+
+/// DecomposeDiv: a / b -> a * reciprocal(b), for floating-point a and b.
+template <>
+struct annotation_decomposition<ops::aten::div_Tensor> {
+  static std::variant<replacement, std::string> decompose(const graph::plain_graph& g,
+                                                          graph::node_index n, edit_plan& plan) {
+    const auto value = detail::float_value(g, n);
+    if (const auto* why = std::get_if<std::string>(&value))
+      return *why;
+    if (g.inputs(n).size() != 2 || !detail::float_input(g, n, 0) || !detail::float_input(g, n, 1))
+      return std::string("it does not divide two floating-point tensors");
+    const auto inputs = g.inputs(n);
+    const auto dims = g.output_dims(inputs[1], 0);
+    replacement_builder with(plan, g[n].id);
+    const auto inverse =
+        with.add("reciprocal", "aten.reciprocal.default", {inputs[1]}, {},
+                 {g.output_dtype(inputs[1], 0), shape{{dims.begin(), dims.end()}}});
+    with.add("mul", "aten.mul.Tensor", {inputs[0], inverse}, {},
+             std::get<graph::tensor_type>(value));
+    return std::move(with).finish();
+  }
+};
+
+/// DecomposeDiv on a scalar divisor: x / s -> x * (1 / s), the reciprocal a
+/// float32 constant.
+template <>
+struct annotation_decomposition<ops::aten::div_Scalar> {
+  static std::variant<replacement, std::string> decompose(const graph::plain_graph& g,
+                                                          graph::node_index n, edit_plan& plan) {
+    const auto value = detail::float_value(g, n);
+    if (const auto* why = std::get_if<std::string>(&value))
+      return *why;
+    if (g.inputs(n).size() != 1 || !detail::float_input(g, n, 0))
+      return std::string("it does not divide one floating-point tensor");
+    const std::optional<double> divisor = detail::number_attribute(g, n, "other");
+    if (!divisor || *divisor == 0.0 || !std::isfinite(1.0 / *divisor) ||
+        std::abs(1.0 / *divisor) > std::numeric_limits<float>::max()) {
+      return "its divisor " + (divisor ? std::to_string(*divisor) : std::string("(missing)")) +
+             " has no finite float32 reciprocal";
+    }
+    const graph::tensor_type& type = std::get<graph::tensor_type>(value);
+    replacement_builder with(plan, g[n].id);
+    const auto inverse =
+        with.constant("reciprocal", {type.type, shape{std::vector<std::int64_t>{1}}},
+                      std::vector<double>{static_cast<float>(1.0 / *divisor)});
+    with.add("mul", "aten.mul.Tensor", {g.inputs(n)[0], inverse}, {}, type);
+    return std::move(with).finish();
+  }
+};
+
+/// DecomposeSqrt: sqrt(x) -> pow(x, 0.5).
+template <>
+struct annotation_decomposition<ops::aten::sqrt_default> {
+  static std::variant<replacement, std::string> decompose(const graph::plain_graph& g,
+                                                          graph::node_index n, edit_plan& plan) {
+    const auto value = detail::float_value(g, n);
+    if (const auto* why = std::get_if<std::string>(&value))
+      return *why;
+    if (g.inputs(n).size() != 1 || !detail::float_input(g, n, 0))
+      return std::string("it does not take one floating-point tensor");
+    replacement_builder with(plan, g[n].id);
+    with.add("pow", "aten.pow.Tensor_Scalar", {g.inputs(n)[0]}, {{"exponent", 0.5}},
+             std::get<graph::tensor_type>(value));
+    return std::move(with).finish();
+  }
+};
+
+/// DecomposeMaskedFill: masked_fill(x, mask, v) -> where(mask, v, x), v a
+/// float32 constant broadcast over x.
+template <>
+struct annotation_decomposition<ops::aten::masked_fill_Scalar> {
+  static std::variant<replacement, std::string> decompose(const graph::plain_graph& g,
+                                                          graph::node_index n, edit_plan& plan) {
+    const auto value = detail::float_value(g, n);
+    if (const auto* why = std::get_if<std::string>(&value))
+      return *why;
+    const auto inputs = g.inputs(n);
+    if (inputs.size() != 2 || !detail::float_input(g, n, 0) || inputs[1] == graph::no_node ||
+        g.output_dtype(inputs[1], 0) != dtype::bool_) {
+      return std::string("it does not take a floating-point tensor and a bool mask");
+    }
+    const std::optional<double> fill = detail::number_attribute(g, n, "value");
+    // An infinite fill (an attention mask's -inf) needs ReplaceInfAndLimitValues first.
+    if (!fill || !std::isfinite(*fill) || std::abs(*fill) > std::numeric_limits<float>::max())
+      return "its value " + (fill ? std::to_string(*fill) : std::string("(missing)")) +
+             " is not a finite float32 number";
+    const graph::tensor_type& type = std::get<graph::tensor_type>(value);
+    replacement_builder with(plan, g[n].id);
+    const auto constant = with.constant("value", {type.type, shape{std::vector<std::int64_t>{1}}},
+                                        std::vector<double>{static_cast<float>(*fill)});
+    with.add("where", "aten.where.self", {inputs[1], constant, inputs[0]}, {}, type);
+    return std::move(with).finish();
+  }
+};
+
+namespace detail {
 /// Each op's annotation_decomposition, indexed by op_id (canonical ops only:
 /// the canonical form is all this pass meets).
 inline constexpr std::array<decompose_function, ops::op_count> annotation_decompositions =
