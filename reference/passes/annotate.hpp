@@ -388,7 +388,6 @@ inline const std::set<std::string> v2_shared{"clone",
                                              "chunk",
                                              "index.Tensor",
                                              "gather",
-                                             "getitem",
                                              "squeeze",
                                              "squeeze_copy",
                                              "squeeze_copy.dim",
@@ -418,6 +417,9 @@ inline const std::set<std::string> v2_shared{"clone",
 // models control flow under neither quantizer (nor V1 row 20).
 
 inline row v2_row_of_spec_name(const std::string& name) {
+  // Listed as shared; a getitem's cluster takes its producer's spec (qspec.hpp).
+  if (name == "getitem")
+    return row::getitem;
   if (convs.count(name) || name == "conv1d.padding" || name == "linear" || name == "convolution")
     return row::weighted;
   if (v2_binary.count(name))
@@ -741,6 +743,17 @@ inline ref_plan annotate(const std::vector<ref_node>& graph, bool int16_activati
         float_out = float_out && type == dtype::float32;
       if (float_out)
         out_label[m] = label;
+    }
+  }
+
+  // A getitem whose producer a cluster labelled takes the producer's label.
+  for (std::size_t n = 0; n < count; ++n) {
+    if (row_of(graph[n].op) != row::getitem || graph[n].inputs.empty())
+      continue;
+    const int p = graph[n].inputs[0];
+    if (p >= 0 && out_label[static_cast<std::size_t>(p)] != 0 && out_label[n] == 0) {
+      in_label[n][0] = out_label[static_cast<std::size_t>(p)];
+      out_label[n] = out_label[static_cast<std::size_t>(p)];
     }
   }
 

@@ -445,6 +445,16 @@ annotation_plan annotate_with(const G& g,
         points.share(out(m), *adjacent);
     }
   }
+  // A getitem whose producer a cluster annotated takes its producer's spec too.
+  for (graph::node_index n = 0; n < node_count; ++n) {
+    if (ids[n] == ops::unknown_op || rules[ids[n]] != qspec_rule::getitem)
+      continue;
+    const graph::node_index p = producer(n, 0);
+    if (p != graph::no_node && points.annotated(out(p)) && !points.annotated(out(n))) {
+      points.share(in(n, 0), out(p));
+      points.share(out(n), out(p));
+    }
+  }
 
   // Number the groups by first appearance, so equal plans compare equal.
   std::vector<std::uint32_t> point_group(point_count, annotation_plan::no_group);

@@ -102,15 +102,17 @@ inline constexpr std::size_t explicit_v2_rule_count_v =
 
 /// V1's rule `rule` as V2 applies it to an op V2 does not list on its own:
 /// every rule by which V1 shares a neighbour's spec (sets D and E, cat-like,
-/// copy_, getitem) is V2's SharedQspecQuantizer list, whose clusters take the
-/// spec next to them; the others are V2's patterns of the same shape.
+/// copy_) is V2's SharedQspecQuantizer list, whose clusters take the spec
+/// next to them; the others are V2's patterns of the same shape. A getitem
+/// keeps its rule: it reads one output of a tuple, where no quantize can go
+/// between, so it takes its producer's spec or none (V2 lists it as shared,
+/// and its cluster's spec is then its producer's).
 constexpr qspec_rule v2_rule_of_v1(qspec_rule rule) noexcept {
   switch (rule) {
     case qspec_rule::pass_through:
     case qspec_rule::pass_through_or_input_act:
     case qspec_rule::shared_across_inputs:
     case qspec_rule::copy:
-    case qspec_rule::getitem:
       return qspec_rule::shared_cluster;
     default:
       return rule;
