@@ -163,7 +163,8 @@ TEST_CASE("the pass runs unchanged on a foreign IR and gives the same plan",
 
 //===--- Where V1 and V2 disagree ---===//
 
-TEST_CASE("every op whose V1 and V2 rules differ, with both rules (102)", "[passes][annotate][v2]") {
+TEST_CASE("every op whose V1 and V2 rules differ, with both rules (102)",
+          "[passes][annotate][v2]") {
   // Canonical ops only (aliases, variants and spellings take their canonical
   // op's rule). A change to either table shows here, so it is a decision.
   constexpr auto& v1 = ops::rule_table<traits::arm_quantizer>;

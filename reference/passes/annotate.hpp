@@ -223,6 +223,27 @@ inline row row_of_spec_name(const std::string& name) {
   return row::none;
 }
 
+/// The row `row_of_spec_name` gives `name`, or else its base's: a variant's
+/// name with `_copy` or `_` stripped from the operator part.
+inline row row_of_name_or_base(const std::string& name,
+                               row (*row_of_spec_name)(const std::string&)) {
+  if (const row direct = row_of_spec_name(name); direct != row::none)
+    return direct;
+  const std::size_t dot = name.find('.');
+  const std::string op_part = name.substr(0, dot);
+  const std::string overload = dot == std::string::npos ? "" : name.substr(dot);
+  for (const std::string suffix : {"_copy", "_"}) {
+    if (op_part.size() > suffix.size() &&
+        op_part.compare(op_part.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      const row base =
+          row_of_spec_name(op_part.substr(0, op_part.size() - suffix.size()) + overload);
+      if (base != row::none)
+        return base;
+    }
+  }
+  return row::none;
+}
+
 /// The V1 row, extended as qlower documents (arm-quantizer.md "What qlower
 /// implements" and the README): an in-place `_` or `_copy` variant, or an
 /// alias, takes its base's row; a few ops take the row their semantics give.
@@ -252,22 +273,7 @@ inline row row_of(const std::string& op) {
   if (const auto found = qlower_extensions.find(name); found != qlower_extensions.end()) {
     return found->second;
   }
-  if (const row direct = row_of_spec_name(name); direct != row::none)
-    return direct;
-  // A variant: strip `_copy` or `_` from the operator name and retry.
-  const std::size_t dot = name.find('.');
-  const std::string op_part = name.substr(0, dot);
-  const std::string overload = dot == std::string::npos ? "" : name.substr(dot);
-  for (const std::string suffix : {"_copy", "_"}) {
-    if (op_part.size() > suffix.size() &&
-        op_part.compare(op_part.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      const row base =
-          row_of_spec_name(op_part.substr(0, op_part.size() - suffix.size()) + overload);
-      if (base != row::none)
-        return base;
-    }
-  }
-  return row::none;
+  return row_of_name_or_base(name, row_of_spec_name);
 }
 
 // ExecuTorch's composable quantizer (V2, arm-quantizer.md 1.2), by the lists
@@ -472,21 +478,7 @@ inline row v2_row_of(const std::string& op) {
   std::string name = spec_name(op);
   if (const auto found = same_as.find(name); found != same_as.end())
     name = found->second;
-  if (const row direct = v2_row_of_spec_name(name); direct != row::none)
-    return direct;
-  const std::size_t dot = name.find('.');
-  const std::string op_part = name.substr(0, dot);
-  const std::string overload = dot == std::string::npos ? "" : name.substr(dot);
-  for (const std::string suffix : {"_copy", "_"}) {
-    if (op_part.size() > suffix.size() &&
-        op_part.compare(op_part.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      const row base =
-          v2_row_of_spec_name(op_part.substr(0, op_part.size() - suffix.size()) + overload);
-      if (base != row::none)
-        return base;
-    }
-  }
-  return row::none;
+  return row_of_name_or_base(name, v2_row_of_spec_name);
 }
 
 }  // namespace detail

@@ -363,24 +363,14 @@ struct annotation_decomposition<ops::aten::masked_fill_Scalar> {
   }
 };
 
-namespace detail {
-/// Each op's annotation_decomposition, indexed by op_id (canonical ops only:
-/// the canonical form is all this pass meets).
-inline constexpr std::array<decompose_function, ops::op_count> annotation_decompositions =
-    unpack_types(ops::all_ops, []<class... Ops>() {
-      return std::array<decompose_function, ops::op_count>{
-          decompose_function_of<annotation_decomposition<Ops>>()...};
-    });
-}  // namespace detail
-
 /// Runs every annotation_decomposition on `g` until none applies (a
 /// decomposition's nodes may decompose in turn). A node that cannot be
 /// decomposed stays, with a note in `notes` saying why. Expects the canonical
 /// form with batch norms already folded where they can be.
 inline graph::plain_graph decompose_for_annotation(const graph::plain_graph& g,
                                                    std::vector<pass_note>* notes = nullptr) {
-  return decompose_until_settled(g, detail::annotation_decompositions, "decompose_for_annotation",
-                                 "not decomposed: ", notes);
+  return decompose_until_settled(g, decompose_table<annotation_decomposition>,
+                                 "decompose_for_annotation", "not decomposed: ", notes);
 }
 
 }  // namespace qlower::passes

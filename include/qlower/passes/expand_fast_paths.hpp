@@ -158,20 +158,11 @@ struct fast_path_expansion<ops::aten::_native_multi_head_attention_default> {
   }
 };
 
-namespace detail {
-/// Each op's fast_path_expansion, indexed by op_id.
-inline constexpr std::array<decompose_function, ops::op_count> fast_path_expansions =
-    unpack_types(ops::all_ops, []<class... Ops>() {
-      return std::array<decompose_function, ops::op_count>{
-          decompose_function_of<fast_path_expansion<Ops>>()...};
-    });
-}  // namespace detail
-
 /// Expands every fast-path op of `g` that fast_path_expansion covers; one that
 /// cannot be expanded stays, with a note in `notes` saying why.
 inline graph::plain_graph expand_fast_paths(const graph::plain_graph& g,
                                             std::vector<pass_note>* notes = nullptr) {
-  return decompose_until_settled(g, detail::fast_path_expansions, "expand_fast_paths",
+  return decompose_until_settled(g, decompose_table<fast_path_expansion>, "expand_fast_paths",
                                  "not expanded: ", notes);
 }
 

@@ -226,14 +226,23 @@ constexpr decompose_function decompose_function_of() {
   }
 }
 
+/// Decomposition<Op>::decompose for every op, indexed by op_id (null where
+/// the specialisation declares none): the table decompose_until_settled runs.
+template <template <class> class Decomposition>
+inline constexpr std::array<decompose_function, ops::op_count> decompose_table =
+    unpack_types(ops::all_ops, []<class... Ops>() {
+      return std::array<decompose_function, ops::op_count>{
+          decompose_function_of<Decomposition<Ops>>()...};
+    });
+
 /// Applies `decompositions` (one per op id, null for an op kept as it is) to
 /// `g` until none applies, since one's nodes may decompose in turn (attention
 /// makes a softmax). A node that stays gets a note under `stage`, once, its
 /// reason after `left_as_it_was` ("not decomposed: ").
-template <std::size_t OpCount>
-graph::plain_graph decompose_until_settled(
-    const graph::plain_graph& g, const std::array<decompose_function, OpCount>& decompositions,
-    std::string_view stage, std::string_view left_as_it_was, std::vector<pass_note>* notes) {
+inline graph::plain_graph decompose_until_settled(
+    const graph::plain_graph& g,
+    const std::array<decompose_function, ops::op_count>& decompositions, std::string_view stage,
+    std::string_view left_as_it_was, std::vector<pass_note>* notes) {
   // Every decomposition in qlower makes ops strictly lower in the chain
   // attention -> softmax -> primitives, so a few rounds reach the end.
   constexpr int max_rounds = 8;

@@ -13,26 +13,22 @@
 namespace qlower::traits {
 
 namespace detail {
-template <class T>
+/// The rule a tag of kind Tag (qspec or qspec_v2) states, or none for any other tag.
+template <template <qspec_rule> class Tag, class T>
 inline constexpr std::optional<qspec_rule> rule_of_tag = std::nullopt;
-template <qspec_rule Rule>
-inline constexpr std::optional<qspec_rule> rule_of_tag<qspec<Rule>> = Rule;
+template <template <qspec_rule> class Tag, qspec_rule Rule>
+inline constexpr std::optional<qspec_rule> rule_of_tag<Tag, Tag<Rule>> = Rule;
 
 template <class T>
-struct is_qspec_tag : std::bool_constant<rule_of_tag<T>.has_value()> {};
-
+struct is_qspec_tag : std::bool_constant<rule_of_tag<qspec, T>.has_value()> {};
 template <class T>
-inline constexpr std::optional<qspec_rule> v2_rule_of_tag = std::nullopt;
-template <qspec_rule Rule>
-inline constexpr std::optional<qspec_rule> v2_rule_of_tag<qspec_v2<Rule>> = Rule;
+struct is_qspec_v2_tag : std::bool_constant<rule_of_tag<qspec_v2, T>.has_value()> {};
 
-template <class T>
-struct is_qspec_v2_tag : std::bool_constant<v2_rule_of_tag<T>.has_value()> {};
-
-template <class... Ts>
-constexpr std::optional<qspec_rule> first_explicit_v2_rule(type_list<Ts...>) {
+/// The rule of the first tag of kind Tag in a trait list.
+template <template <qspec_rule> class Tag, class... Ts>
+constexpr std::optional<qspec_rule> first_explicit_rule(type_list<Ts...>) {
   std::optional<qspec_rule> found;
-  ((found = found ? found : v2_rule_of_tag<Ts>), ...);
+  ((found = found ? found : rule_of_tag<Tag, Ts>), ...);
   return found;
 }
 
@@ -40,13 +36,6 @@ template <class T>
 struct is_decomposition : std::false_type {};
 template <class Target, class Rewrite>
 struct is_decomposition<decomposes_to<Target, Rewrite>> : std::true_type {};
-
-template <class... Ts>
-constexpr std::optional<qspec_rule> first_explicit_rule(type_list<Ts...>) {
-  std::optional<qspec_rule> found;
-  ((found = found ? found : rule_of_tag<Ts>), ...);
-  return found;
-}
 
 /// The first tag of List for which Is<tag> holds, or void.
 template <template <class> class Is, class List>
@@ -93,7 +82,7 @@ constexpr qspec_rule semantic_rule() {
 /// answer for their canonical op.
 template <class Op>
 inline constexpr qspec_rule qspec_rule_v =
-    detail::first_explicit_rule(detail::traits_of<Op>{}).value_or(semantic_rule<Op>());
+    detail::first_explicit_rule<qspec>(detail::traits_of<Op>{}).value_or(semantic_rule<Op>());
 
 /// How many explicit qspec_v2<> tags the canonical op of `Op` lists (at most one is legal).
 template <class Op>
@@ -124,7 +113,7 @@ constexpr qspec_rule v2_rule_of_v1(qspec_rule rule) noexcept {
 /// one, else its V1 rule as V2 applies it (v2_rule_of_v1).
 template <class Op>
 inline constexpr qspec_rule qspec_v2_rule_v =
-    detail::first_explicit_v2_rule(detail::traits_of<Op>{})
+    detail::first_explicit_rule<qspec_v2>(detail::traits_of<Op>{})
         .value_or(v2_rule_of_v1(qspec_rule_v<Op>));
 
 /// The decomposes_to<> tag of `Op`'s canonical op, or void for an op lowered as itself.
