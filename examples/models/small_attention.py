@@ -3,14 +3,14 @@
 a pre-norm self-attention block as torchvision's ViT writes it (layer norm, then
 nn.MultiheadAttention with batch_first, then the residual add), which make_fx in
 eval mode traces through torch's fast path, _native_multi_head_attention.
-small_attention.expected.json holds one input and torch's output for it, so a
+torch_outputs/small_attention.json holds one input and torch's output for it, so a
 test can check the pipeline's expansion of the fast path against torch itself.
 Regenerate with
 
     /usr/bin/python3 tools/export_graph.py examples/models/small_attention.py:make \\
         --input-shape 1,5,8 --with-data --trace make_fx --name small_attention \\
         -o examples/models/small_attention.json
-    /usr/bin/python3 examples/models/small_attention.py > examples/models/small_attention.expected.json
+    /usr/bin/python3 examples/models/small_attention.py > examples/models/torch_outputs/small_attention.json
 """
 
 import json

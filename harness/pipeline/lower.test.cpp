@@ -86,7 +86,7 @@ TEST_CASE("prepare's graph of a self-attention block computes what torch's fast 
   // small_attention.py: layer norm, nn.MultiheadAttention (make_fx's
   // _native_multi_head_attention), residual add; the expected output is torch's.
   const graph::plain_graph g = graph::io::read_json_file(models + "small_attention.json");
-  std::ifstream file(models + "small_attention.expected.json");
+  std::ifstream file(models + "torch_outputs/small_attention.json");
   const nlohmann::json expected = nlohmann::json::parse(file);
   std::vector<passes::pass_note> notes;
   const graph::plain_graph prepared = pipeline::prepare(g, notes);
